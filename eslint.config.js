@@ -1,0 +1,60 @@
+import js from "@eslint/js";
+import globals from "globals";
+import tseslint from "typescript-eslint";
+
+export default tseslint.config(
+  {
+    ignores: [
+      "**/node_modules/**",
+      "**/.tsbuild/**",
+      "**/coverage/**",
+      "**/build/**",
+      "**/.plasmo/**",
+      "**/.data/**",
+    ],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.strict,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      "@typescript-eslint/consistent-type-imports": "error",
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      eqeqeq: ["error", "always"],
+      "no-console": ["error", { allow: ["warn", "error"] }],
+    },
+  },
+  {
+    // The domain core is pure: no I/O, no clock, no environment.
+    files: ["shared/src/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { patterns: ["node:*", "fs", "path", "http", "https", "crypto"] },
+      ],
+      "no-restricted-globals": ["error", "process", "fetch", "setTimeout", "setInterval"],
+    },
+  },
+  {
+    // Money is integer cents and exact decimals; float rounding must not creep in.
+    files: ["shared/src/money.ts", "shared/src/totals.ts", "shared/src/penalties.ts"],
+    rules: {
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector:
+            "CallExpression[callee.object.name='Math'][callee.property.name=/^(round|floor|ceil|trunc)$/]",
+          message: "Money is exact: round with the bigint helpers in money.ts, not Math.",
+        },
+        {
+          selector: "CallExpression[callee.name='parseFloat']",
+          message: "Money is exact: parse with parseDecimal, never through a float.",
+        },
+      ],
+    },
+  },
+  {
+    files: ["scripts/**", "test/bench/**", "functions/src/cli/**", "functions/src/server.ts"],
+    rules: { "no-console": "off" },
+  },
+);

@@ -1,0 +1,7 @@
+export * from "./errors";
+export * from "./money";
+export * from "./totals";
+export * from "./vat";
+export * from "./dates";
+export * from "./model";
+export * from "./status";

@@ -1,0 +1,45 @@
+import { defineConfig } from "vitest/config";
+
+// One config for the whole workspace: each package is a project, so `npm test`
+// runs everything and coverage is reported once.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: "shared",
+          root: "./shared",
+          include: ["test/**/*.test.ts"],
+          environment: "node",
+        },
+      },
+      {
+        test: {
+          name: "functions",
+          root: "./functions",
+          include: ["test/**/*.test.ts"],
+          environment: "node",
+        },
+      },
+      {
+        test: {
+          name: "test",
+          root: "./test",
+          include: ["**/*.test.ts"],
+          exclude: ["**/node_modules/**"],
+          environment: "node",
+          testTimeout: 30_000,
+        },
+      },
+    ],
+    coverage: {
+      provider: "v8",
+      include: ["shared/src/**/*.ts", "functions/src/**/*.ts"],
+      exclude: ["**/*.test.ts", "**/index.ts"],
+      reporter: ["text-summary", "text"],
+      thresholds: {
+        "shared/src/**/*.ts": { lines: 95 },
+      },
+    },
+  },
+});
