@@ -29,7 +29,9 @@ export const calendarDateSchema = z
 
 export function assertCalendarDate(value: string): CalendarDate {
   if (!isCalendarDate(value)) {
-    throw new DomainError("DATE_INVALID", `"${value}" is not a calendar date (YYYY-MM-DD).`, { input: value });
+    throw new DomainError("DATE_INVALID", `"${value}" is not a calendar date (YYYY-MM-DD).`, {
+      input: value,
+    });
   }
   return value;
 }
@@ -123,7 +125,9 @@ export function dueDateFor(
 ): CalendarDate {
   const parsed = paymentTermsSchema.safeParse(terms);
   if (!parsed.success) {
-    throw new DomainError("PAYMENT_TERMS_INVALID", `"${terms}" is not a supported payment term.`, { terms });
+    throw new DomainError("PAYMENT_TERMS_INVALID", `"${terms}" is not a supported payment term.`, {
+      terms,
+    });
   }
   let due: CalendarDate;
   if (terms === "upon_receipt") {
@@ -154,10 +158,14 @@ export function assertWithinLmeCeiling(issueDate: CalendarDate, dueDate: Calenda
     );
   }
   if (dueDate < issueDate) {
-    throw new DomainError("PAYMENT_TERMS_INVALID", "A due date cannot be before the invoice date.", {
-      issueDate,
-      dueDate,
-    });
+    throw new DomainError(
+      "PAYMENT_TERMS_INVALID",
+      "A due date cannot be before the invoice date.",
+      {
+        issueDate,
+        dueDate,
+      },
+    );
   }
 }
 
@@ -168,7 +176,11 @@ export function halfYearOf(date: CalendarDate): { year: number; half: 1 | 2 } {
 }
 
 /** Formats a date for display in a locale: "2026-03-01" -> "01/03/2026" (fr-FR). */
-export function formatDate(date: CalendarDate, locale = "fr-FR", style: "short" | "medium" = "short"): string {
+export function formatDate(
+  date: CalendarDate,
+  locale = "fr-FR",
+  style: "short" | "medium" = "short",
+): string {
   return new Intl.DateTimeFormat(locale, { dateStyle: style, timeZone: "UTC" }).format(
     new Date(toEpochDay(date) * MS_PER_DAY),
   );

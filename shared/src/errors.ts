@@ -25,11 +25,14 @@ export class DomainError extends Error {
 
 /** A rule that can fail without it being exceptional (validation, matching). */
 export type Result<T> =
-  | { readonly ok: true; readonly value: T }
-  | { readonly ok: false; readonly error: DomainError };
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: DomainError };
 
 export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
-export const fail = <T = never>(code: string, message: string, details?: ErrorDetails): Result<T> => ({
+export const fail = <T = never>(
+  code: string,
+  message: string,
+  details?: ErrorDetails,
+): Result<T> => ({
   ok: false,
   error: new DomainError(code, message, details),
 });

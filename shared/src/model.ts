@@ -16,9 +16,14 @@ export const centsSchema = z.number().int().refine(Number.isSafeInteger, "Amount
 /** An exact decimal as a string ("1.5", "1234.567800"): quantities and unit prices. */
 export const decimalStringSchema = z
   .string()
-  .regex(/^-?\d{1,15}(\.\d{1,6})?$/, "Expected a decimal number with at most 6 decimals, e.g. 1234.50.");
+  .regex(
+    /^-?\d{1,15}(\.\d{1,6})?$/,
+    "Expected a decimal number with at most 6 decimals, e.g. 1234.50.",
+  );
 
-export const currencySchema = z.string().regex(/^[A-Z]{3}$/, "Expected an ISO 4217 code such as EUR.");
+export const currencySchema = z
+  .string()
+  .regex(/^[A-Z]{3}$/, "Expected an ISO 4217 code such as EUR.");
 
 export const addressSchema = z.object({
   line1: z.string().min(1),
@@ -36,8 +41,14 @@ export const customerSchema = z.object({
   providerId: z.string().min(1),
   kind: z.enum(["company", "individual"]),
   name: z.string().min(1),
-  siren: z.string().regex(/^\d{9}$/).nullable(),
-  siret: z.string().regex(/^\d{14}$/).nullable(),
+  siren: z
+    .string()
+    .regex(/^\d{9}$/)
+    .nullable(),
+  siret: z
+    .string()
+    .regex(/^\d{14}$/)
+    .nullable(),
   vatNumber: z.string().nullable(),
   emails: z.array(z.string()),
   billingAddress: addressSchema.nullable(),

@@ -56,9 +56,13 @@ export function divideRoundHalfUp(numerator: bigint, denominator: bigint): bigin
 /** Converts an exact bigint amount of cents to a JS number, refusing unsafe magnitudes. */
 export function toSafeCents(value: bigint): Cents {
   if (value > BigInt(Number.MAX_SAFE_INTEGER) || value < -BigInt(Number.MAX_SAFE_INTEGER)) {
-    throw new DomainError("MONEY_OUT_OF_RANGE", "The amount is too large to be represented exactly.", {
-      value: value.toString(),
-    });
+    throw new DomainError(
+      "MONEY_OUT_OF_RANGE",
+      "The amount is too large to be represented exactly.",
+      {
+        value: value.toString(),
+      },
+    );
   }
   return Number(value);
 }
@@ -85,9 +89,13 @@ export function centsToDecimalString(cents: Cents, fractionDigits = 2): string {
 
 export function assertCents(value: number): asserts value is Cents {
   if (!Number.isSafeInteger(value)) {
-    throw new DomainError("MONEY_NOT_INTEGER_CENTS", `${value} is not an integer amount of cents.`, {
-      value,
-    });
+    throw new DomainError(
+      "MONEY_NOT_INTEGER_CENTS",
+      `${value} is not an integer amount of cents.`,
+      {
+        value,
+      },
+    );
   }
 }
 
@@ -152,7 +160,11 @@ const WHITESPACE = /[\s\u00a0\u202f]/g;
  * "-12,5". Currency symbols and codes are ignored. In a comma-decimal locale a lone "." is
  * accepted as the decimal point too, since French users type both.
  */
-export function parseLocalizedAmount(text: string, locale: string = "fr-FR", fractionDigits = 2): Cents {
+export function parseLocalizedAmount(
+  text: string,
+  locale: string = "fr-FR",
+  fractionDigits = 2,
+): Cents {
   const { group, decimal } = separatorsOf(locale);
   let cleaned = text
     .replace(/[\u2212\u2012\u2013]/g, "-")
@@ -168,16 +180,22 @@ export function parseLocalizedAmount(text: string, locale: string = "fr-FR", fra
     cleaned = cleaned.split(decimal).join(".");
   }
   if (cleaned === "" || cleaned === "-" || cleaned === "+") {
-    throw new DomainError("MONEY_INVALID_FORMAT", `"${text}" does not contain an amount.`, { input: text });
+    throw new DomainError("MONEY_INVALID_FORMAT", `"${text}" does not contain an amount.`, {
+      input: text,
+    });
   }
   try {
     return parseCents(cleaned, fractionDigits);
   } catch (error) {
     if (error instanceof DomainError) {
-      throw new DomainError("MONEY_INVALID_FORMAT", `"${text}" is not an amount in ${locale} format.`, {
-        input: text,
-        locale,
-      });
+      throw new DomainError(
+        "MONEY_INVALID_FORMAT",
+        `"${text}" is not an amount in ${locale} format.`,
+        {
+          input: text,
+          locale,
+        },
+      );
     }
     throw error;
   }

@@ -40,9 +40,13 @@ export interface InvoiceAmounts extends LineAmounts {
 
 export function computeLineAmounts(line: LineAmountsInput, fractionDigits = 2): LineAmounts {
   if (!Number.isInteger(line.vatRateBasisPoints) || line.vatRateBasisPoints < 0) {
-    throw new DomainError("VAT_RATE_INVALID", "A VAT rate must be a whole, non-negative number of basis points.", {
-      vatRateBasisPoints: line.vatRateBasisPoints,
-    });
+    throw new DomainError(
+      "VAT_RATE_INVALID",
+      "A VAT rate must be a whole, non-negative number of basis points.",
+      {
+        vatRateBasisPoints: line.vatRateBasisPoints,
+      },
+    );
   }
   const quantity = parseDecimal(line.quantity);
   const unitPrice = parseDecimal(line.unitPriceExclTax);
@@ -54,15 +58,26 @@ export function computeLineAmounts(line: LineAmountsInput, fractionDigits = 2): 
     });
   }
   // net = q x p x (100 - d) / 100, all exact, then to cents.
-  const numerator = quantity.units * unitPrice.units * (hundred - discount.units) * pow10(fractionDigits);
+  const numerator =
+    quantity.units * unitPrice.units * (hundred - discount.units) * pow10(fractionDigits);
   const denominator = pow10(quantity.scale + unitPrice.scale) * hundred;
   const net = divideRoundHalfUp(numerator, denominator);
   const vat = divideRoundHalfUp(net * BigInt(line.vatRateBasisPoints), 10_000n);
-  return { netCents: toSafeCents(net), vatCents: toSafeCents(vat), grossCents: toSafeCents(net + vat) };
+  return {
+    netCents: toSafeCents(net),
+    vatCents: toSafeCents(vat),
+    grossCents: toSafeCents(net + vat),
+  };
 }
 
-export function computeInvoiceAmounts(lines: readonly LineAmountsInput[], fractionDigits = 2): InvoiceAmounts {
-  const computed = lines.map((line) => ({ line, amounts: computeLineAmounts(line, fractionDigits) }));
+export function computeInvoiceAmounts(
+  lines: readonly LineAmountsInput[],
+  fractionDigits = 2,
+): InvoiceAmounts {
+  const computed = lines.map((line) => ({
+    line,
+    amounts: computeLineAmounts(line, fractionDigits),
+  }));
   const byRate = new Map<number, { net: Cents[]; vat: Cents[] }>();
   for (const { line, amounts } of computed) {
     const entry = byRate.get(line.vatRateBasisPoints) ?? { net: [], vat: [] };

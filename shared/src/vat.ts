@@ -28,16 +28,21 @@ interface VatCodeDefinition {
   readonly territory: "metropole" | "corse" | "dom" | "any";
 }
 
-const standard = (basisPoints: number, territory: VatCodeDefinition["territory"]): VatCodeDefinition => ({
+const standard = (
+  basisPoints: number,
+  territory: VatCodeDefinition["territory"],
+): VatCodeDefinition => ({
   chargedBasisPoints: basisPoints,
   nominalBasisPoints: basisPoints,
   treatment: "standard",
   territory,
 });
-const reverse = (
-  nominalBasisPoints: number,
-  treatment: VatTreatment,
-): VatCodeDefinition => ({ chargedBasisPoints: 0, nominalBasisPoints, treatment, territory: "any" });
+const reverse = (nominalBasisPoints: number, treatment: VatTreatment): VatCodeDefinition => ({
+  chargedBasisPoints: 0,
+  nominalBasisPoints,
+  treatment,
+  territory: "any",
+});
 
 /** French codes of Pennylane's `vat_rate` enum (official OpenAPI, customer invoice lines). */
 export const VAT_CODES = {
@@ -111,9 +116,13 @@ export function vatCodeForRate(
 export function vatCodeForPercentage(text: string): VatCode {
   const match = /^\s*(\d{1,2})(?:[.,](\d{1,2}))?\s*%?\s*$/.exec(text);
   if (!match) {
-    throw new DomainError("VAT_RATE_UNKNOWN", `"${text}" is not a VAT percentage (e.g. 20 or 5.5).`, {
-      input: text,
-    });
+    throw new DomainError(
+      "VAT_RATE_UNKNOWN",
+      `"${text}" is not a VAT percentage (e.g. 20 or 5.5).`,
+      {
+        input: text,
+      },
+    );
   }
   const [, whole = "0", fraction = ""] = match;
   return vatCodeForRate(Number(whole) * 100 + Number(fraction.padEnd(2, "0")));
@@ -128,7 +137,8 @@ const MENTIONS: Record<Exclude<VatTreatment, "standard">, Record<OperationNature
   intra_eu_reverse_charge: {
     goods: "Exonération de TVA, article 262 ter I du CGI",
     services: "Autoliquidation",
-    mixed: "Exonération de TVA, article 262 ter I du CGI ; autoliquidation pour les prestations de services",
+    mixed:
+      "Exonération de TVA, article 262 ter I du CGI ; autoliquidation pour les prestations de services",
   },
   export: {
     goods: "Exonération de TVA, article 262 I du CGI",

@@ -1,0 +1,3 @@
+export * from "./errors";
+export * from "./endpoints";
+export * from "./summary";
