@@ -5,3 +5,6 @@ export * from "./vat";
 export * from "./dates";
 export * from "./model";
 export * from "./status";
+export * from "./identifiers";
+export * from "./analytics";
+export * from "./matching";
