@@ -8,3 +8,5 @@ export * from "./status";
 export * from "./identifiers";
 export * from "./analytics";
 export * from "./matching";
+export * from "./penalties";
+export * from "./dunning";

@@ -1,0 +1,95 @@
+/**
+ * The one interface the backend speaks to an accounting software. Implementations live in
+ * `pennylane/` and `sage-active/`; nothing past them sees a provider's own shapes.
+ */
+import type { Customer, Invoice, InvoiceDraft, PaymentTerms, Provider } from "@encaisse/shared";
+
+export interface ProviderIdentity {
+  readonly provider: Provider;
+  /** The company (Pennylane) or organization (Sage Active) the credentials act on. */
+  readonly companyId: string;
+  readonly companyName: string;
+  /** SIREN of the company when the provider says it. */
+  readonly companySiren: string | null;
+  readonly userEmail: string | null;
+  readonly scopes: readonly string[];
+}
+
+export interface CustomerLookup {
+  readonly siren?: string | null;
+  readonly vatNumber?: string | null;
+  readonly externalReference?: string | null;
+}
+
+export interface NewCustomer {
+  readonly name: string;
+  readonly siren: string | null;
+  readonly siret: string | null;
+  readonly vatNumber: string | null;
+  readonly emails: readonly string[];
+  readonly billingAddress: NonNullable<Customer["billingAddress"]>;
+  readonly paymentTerms: PaymentTerms | null;
+  /** Our stable reference (e.g. `hubspot-company-123`): how a retried create finds its first attempt. */
+  readonly externalReference: string;
+}
+
+export interface PageRequest {
+  readonly cursor?: string | null;
+  /** Page size; each provider caps it at its own maximum. */
+  readonly limit?: number;
+}
+
+export interface Page<T> {
+  readonly items: readonly T[];
+  /** Null on the last page. */
+  readonly nextCursor: string | null;
+}
+
+export type ChangedRecord =
+  | { readonly kind: "invoice"; readonly id: string; readonly operation: "upsert" | "delete" }
+  | { readonly kind: "customer"; readonly id: string; readonly operation: "upsert" | "delete" };
+
+export interface ChangePage {
+  readonly changes: readonly ChangedRecord[];
+  /** Where to resume next time; save it once the changes are applied. */
+  readonly cursor: string;
+  readonly hasMore: boolean;
+}
+
+export interface PdfLink {
+  readonly url: string;
+  /** Provider links expire (Pennylane: 30 minutes): fetch on demand, never store. */
+  readonly expiresAt: string;
+}
+
+export interface AccountingProvider {
+  readonly provider: Provider;
+
+  /** Cheap credential check: who am I, which company. */
+  probe(): Promise<ProviderIdentity>;
+
+  findCustomers(lookup: CustomerLookup): Promise<readonly Customer[]>;
+  getCustomer(id: string): Promise<Customer>;
+  /** Creates the customer, or returns the one already carrying `externalReference`. */
+  createCustomer(input: NewCustomer): Promise<Customer>;
+
+  /** A customer's invoices, newest first, with their payments (lines may be empty). */
+  listCustomerInvoices(customerId: string, page?: PageRequest): Promise<Page<Invoice>>;
+  /** Every invoice of the book, for a backfill, with payments (lines may be empty). */
+  listInvoices(page?: PageRequest): Promise<Page<Invoice>>;
+  /** One invoice with its lines and payments. */
+  getInvoice(id: string): Promise<Invoice>;
+  findInvoiceByExternalReference(externalReference: string): Promise<Invoice | null>;
+  /**
+   * Creates the invoice (draft, or finalized when `draft.finalize`). Never retried blindly:
+   * after a failure that may have reached the provider, it looks the invoice up by its
+   * external reference before trying again.
+   */
+  createInvoice(draft: InvoiceDraft): Promise<Invoice>;
+  finalizeInvoice(id: string): Promise<Invoice>;
+
+  /** What changed since `cursor` (null: start from now, returning no changes). */
+  listChanges(cursor: string | null, options?: { readonly limit?: number }): Promise<ChangePage>;
+
+  getPdfLink(invoiceId: string): Promise<PdfLink>;
+}
