@@ -2,7 +2,7 @@
  * The one interface the backend speaks to an accounting software. Implementations live in
  * `pennylane/` and `sage-active/`; nothing past them sees a provider's own shapes.
  */
-import type { Customer, Invoice, InvoiceDraft, PaymentTerms, Provider } from "@encaisse/shared";
+import type { Customer, Invoice, InvoiceDraft, Payment, PaymentTerms, Provider } from "@encaisse/shared";
 
 export interface ProviderIdentity {
   readonly provider: Provider;
@@ -45,6 +45,10 @@ export interface Page<T> {
   readonly nextCursor: string | null;
 }
 
+export interface InvoicePage extends Page<Invoice> {
+  readonly paymentsIncluded: boolean;
+}
+
 export type ChangedRecord =
   | { readonly kind: "invoice"; readonly id: string; readonly operation: "upsert" | "delete" }
   | { readonly kind: "customer"; readonly id: string; readonly operation: "upsert" | "delete" };
@@ -73,10 +77,16 @@ export interface AccountingProvider {
   /** Creates the customer, or returns the one already carrying `externalReference`. */
   createCustomer(input: NewCustomer): Promise<Customer>;
 
-  /** A customer's invoices, newest first, with their payments (lines may be empty). */
-  listCustomerInvoices(customerId: string, page?: PageRequest): Promise<Page<Invoice>>;
-  /** Every invoice of the book, for a backfill, with payments (lines may be empty). */
-  listInvoices(page?: PageRequest): Promise<Page<Invoice>>;
+  /**
+   * A customer's invoices, newest first. Amounts, paid and remaining are exact; `lines` may be
+   * empty, and `payments` is filled only where the provider lists them with the invoice
+   * (`paymentsIncluded` on the page) — otherwise ask `listInvoicePayments` for the invoices
+   * whose paid amount changed.
+   */
+  listCustomerInvoices(customerId: string, page?: PageRequest): Promise<InvoicePage>;
+  /** Every invoice of the book, oldest first, for a backfill; same rules as above. */
+  listInvoices(page?: PageRequest): Promise<InvoicePage>;
+  listInvoicePayments(invoiceId: string): Promise<readonly Payment[]>;
   /** One invoice with its lines and payments. */
   getInvoice(id: string): Promise<Invoice>;
   findInvoiceByExternalReference(externalReference: string): Promise<Invoice | null>;
