@@ -64,7 +64,10 @@ export class OAuthSession {
   private async loadOrFail(): Promise<OAuthTokens> {
     const tokens = await this.store.load();
     if (!tokens) {
-      throw new DomainError("PROVIDER_NOT_CONNECTED", "This connection has no credentials; connect it again in Settings.");
+      throw new DomainError(
+        "PROVIDER_NOT_CONNECTED",
+        "This connection has no credentials; connect it again in Settings.",
+      );
     }
     return tokens;
   }
@@ -127,7 +130,12 @@ const tokenErrorSchema = z.object({ error: z.string(), error_description: z.stri
 export async function requestTokens(
   tokenUrl: string,
   form: Record<string, string>,
-  options: { clock?: Clock; previousRefreshToken?: string; fetch?: typeof fetch; providerName: string },
+  options: {
+    clock?: Clock;
+    previousRefreshToken?: string;
+    fetch?: typeof fetch;
+    providerName: string;
+  },
 ): Promise<OAuthTokens> {
   const clock = options.clock ?? systemClock;
   let response: Response;
@@ -141,16 +149,24 @@ export async function requestTokens(
       ...(options.fetch ? { fetch: options.fetch } : {}),
     });
   } catch (error) {
-    throw new DomainError("PROVIDER_UNAVAILABLE", `${options.providerName} sign-in could not be reached.`, {
-      cause: error instanceof Error ? error.message : String(error),
-    });
+    throw new DomainError(
+      "PROVIDER_UNAVAILABLE",
+      `${options.providerName} sign-in could not be reached.`,
+      {
+        cause: error instanceof Error ? error.message : String(error),
+      },
+    );
   }
   const body: unknown = await response.json().catch(() => null);
   if (!response.ok) {
     const oauthError = tokenErrorSchema.safeParse(body);
     const code = oauthError.success ? oauthError.data.error : `http_${response.status}`;
     if (response.status >= 500) {
-      throw new DomainError("PROVIDER_UNAVAILABLE", `${options.providerName} sign-in is having trouble.`, { oauthError: code });
+      throw new DomainError(
+        "PROVIDER_UNAVAILABLE",
+        `${options.providerName} sign-in is having trouble.`,
+        { oauthError: code },
+      );
     }
     throw new DomainError(
       "PROVIDER_AUTH_FAILED",
@@ -161,9 +177,14 @@ export async function requestTokens(
     );
   }
   const tokens = tokenResponseSchema.safeParse(body);
-  const refreshToken = tokens.success ? (tokens.data.refresh_token ?? options.previousRefreshToken) : undefined;
+  const refreshToken = tokens.success
+    ? (tokens.data.refresh_token ?? options.previousRefreshToken)
+    : undefined;
   if (!tokens.success || refreshToken === undefined) {
-    throw new DomainError("PROVIDER_RESPONSE_INVALID", `${options.providerName} returned an unreadable token answer.`);
+    throw new DomainError(
+      "PROVIDER_RESPONSE_INVALID",
+      `${options.providerName} returned an unreadable token answer.`,
+    );
   }
   return {
     accessToken: tokens.data.access_token,

@@ -72,8 +72,10 @@ export class SlidingWindowLimiter implements RateLimiter {
     for (;;) {
       signal?.throwIfAborted();
       const now = this.clock.now();
-      const oldestInWindow = state.sent.length >= limit ? state.sent[state.sent.length - limit] : undefined;
-      const windowFreeAt = oldestInWindow === undefined ? 0 : oldestInWindow + windowMs + this.safetyMs;
+      const oldestInWindow =
+        state.sent.length >= limit ? state.sent[state.sent.length - limit] : undefined;
+      const windowFreeAt =
+        oldestInWindow === undefined ? 0 : oldestInWindow + windowMs + this.safetyMs;
       const readyAt = Math.max(windowFreeAt, state.blockedUntil);
       if (readyAt <= now) {
         state.sent.push(now);

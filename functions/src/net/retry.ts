@@ -22,7 +22,11 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
 };
 
 /** Full jitter: a random delay in [0, min(max, base x 2^attempt)]. */
-export function backoffDelayMs(attempt: number, policy: RetryPolicy, random: () => number = Math.random): number {
+export function backoffDelayMs(
+  attempt: number,
+  policy: RetryPolicy,
+  random: () => number = Math.random,
+): number {
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
   return Math.floor(random() * ceiling);
 }
@@ -47,7 +51,10 @@ export interface RetryOptions {
   readonly onRetry?: (event: { attempt: number; delayMs: number; error: unknown }) => void;
 }
 
-export async function withRetries<T>(operation: (attempt: number) => Promise<T>, options: RetryOptions): Promise<T> {
+export async function withRetries<T>(
+  operation: (attempt: number) => Promise<T>,
+  options: RetryOptions,
+): Promise<T> {
   const policy = options.policy ?? DEFAULT_RETRY_POLICY;
   const clock = options.clock ?? systemClock;
   let failures = 0;

@@ -33,7 +33,10 @@ export interface ProviderHttpOptions {
   readonly random?: () => number;
   readonly fetch?: typeof fetch;
   /** Reads a provider's error body (non-2xx) into a code and a message. */
-  readonly describeError: (status: number, body: unknown) => { code: ProviderErrorCode; message: string; details?: Record<string, unknown> };
+  readonly describeError: (
+    status: number,
+    body: unknown,
+  ) => { code: ProviderErrorCode; message: string; details?: Record<string, unknown> };
 }
 
 export interface ProviderRequest<S extends z.ZodType> {
@@ -87,7 +90,10 @@ export class ProviderHttp {
     });
   }
 
-  private async attempt<S extends z.ZodType>(request: ProviderRequest<S>, _attempt: number): Promise<z.infer<S>> {
+  private async attempt<S extends z.ZodType>(
+    request: ProviderRequest<S>,
+    _attempt: number,
+  ): Promise<z.infer<S>> {
     let replayedAfterRefresh = false;
     for (;;) {
       await this.options.limiter.acquire(this.options.limiterKey, request.signal);
@@ -101,7 +107,10 @@ export class ProviderHttp {
     }
   }
 
-  private async send(request: ProviderRequest<z.ZodType>, authHeaders: Record<string, string>): Promise<Response> {
+  private async send(
+    request: ProviderRequest<z.ZodType>,
+    authHeaders: Record<string, string>,
+  ): Promise<Response> {
     this.stats.requests += 1;
     const searchParams: Record<string, string> = {};
     for (const [key, value] of Object.entries(request.searchParams ?? {})) {
@@ -134,7 +143,10 @@ export class ProviderHttp {
     }
   }
 
-  private async read<S extends z.ZodType>(request: ProviderRequest<S>, response: Response): Promise<z.infer<S>> {
+  private async read<S extends z.ZodType>(
+    request: ProviderRequest<S>,
+    response: Response,
+  ): Promise<z.infer<S>> {
     const text = await response.text();
     let body: unknown = null;
     if (text.length > 0) {
@@ -155,17 +167,25 @@ export class ProviderHttp {
       });
     }
     if (response.status >= 500) {
-      throw new ProviderError("PROVIDER_UNAVAILABLE", `${this.name} is having trouble (HTTP ${response.status}).`, {
-        provider: this.options.provider,
-        httpStatus: response.status,
-      });
+      throw new ProviderError(
+        "PROVIDER_UNAVAILABLE",
+        `${this.name} is having trouble (HTTP ${response.status}).`,
+        {
+          provider: this.options.provider,
+          httpStatus: response.status,
+        },
+      );
     }
     if (!response.ok) {
       const described = this.options.describeError(response.status, body);
       throw new ProviderError(described.code, described.message, {
         provider: this.options.provider,
         httpStatus: response.status,
-        details: { ...described.details, method: request.method, path: request.path.replace(/\d+/g, ":id") },
+        details: {
+          ...described.details,
+          method: request.method,
+          path: request.path.replace(/\d+/g, ":id"),
+        },
       });
     }
     const parsed = request.schema.safeParse(body);
@@ -178,7 +198,9 @@ export class ProviderHttp {
           httpStatus: response.status,
           details: {
             path: request.path.replace(/\d+/g, ":id"),
-            issues: parsed.error.issues.slice(0, 5).map((issue) => `${issue.path.join(".")}: ${issue.message}`),
+            issues: parsed.error.issues
+              .slice(0, 5)
+              .map((issue) => `${issue.path.join(".")}: ${issue.message}`),
           },
         },
       );

@@ -2,7 +2,14 @@
  * The one interface the backend speaks to an accounting software. Implementations live in
  * `pennylane/` and `sage-active/`; nothing past them sees a provider's own shapes.
  */
-import type { Customer, Invoice, InvoiceDraft, Payment, PaymentTerms, Provider } from "@encaisse/shared";
+import type {
+  Customer,
+  Invoice,
+  InvoiceDraft,
+  Payment,
+  PaymentTerms,
+  Provider,
+} from "@encaisse/shared";
 
 export interface ProviderIdentity {
   readonly provider: Provider;

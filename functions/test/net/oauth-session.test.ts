@@ -11,7 +11,8 @@ function rotatingServer(clock: VirtualClock) {
     async refresh(this: { calls: number }, refreshToken: string): Promise<OAuthTokens> {
       this.calls += 1;
       await new Promise((resolve) => setTimeout(resolve, 5));
-      if (!valid.delete(refreshToken)) throw new Error(`invalid_grant: ${refreshToken} was already used`);
+      if (!valid.delete(refreshToken))
+        throw new Error(`invalid_grant: ${refreshToken} was already used`);
       generation += 1;
       valid.add(`refresh-${generation}`);
       return {
@@ -27,7 +28,12 @@ function rotatingServer(clock: VirtualClock) {
 describe("OAuth sessions with rotating refresh tokens", () => {
   it("uses the stored token while it is fresh", async () => {
     const clock = new VirtualClock();
-    const store = new MemoryTokenStore({ accessToken: "access-0", refreshToken: "refresh-0", expiresAt: clock.now() + 600_000, scope: null });
+    const store = new MemoryTokenStore({
+      accessToken: "access-0",
+      refreshToken: "refresh-0",
+      expiresAt: clock.now() + 600_000,
+      scope: null,
+    });
     const server = rotatingServer(clock);
     const session = new OAuthSession(store, (t) => server.refresh(t), { clock });
     expect(await session.accessToken()).toBe("access-0");
@@ -36,7 +42,12 @@ describe("OAuth sessions with rotating refresh tokens", () => {
 
   it("refreshes ahead of expiry, once, even when 20 requests need a token at the same moment", async () => {
     const clock = new VirtualClock();
-    const store = new MemoryTokenStore({ accessToken: "access-0", refreshToken: "refresh-0", expiresAt: clock.now() + 30_000, scope: null });
+    const store = new MemoryTokenStore({
+      accessToken: "access-0",
+      refreshToken: "refresh-0",
+      expiresAt: clock.now() + 30_000,
+      scope: null,
+    });
     const server = rotatingServer(clock);
     const session = new OAuthSession(store, (t) => server.refresh(t), { clock });
     const tokens = await Promise.all(Array.from({ length: 20 }, () => session.accessToken()));
@@ -47,7 +58,12 @@ describe("OAuth sessions with rotating refresh tokens", () => {
 
   it("two sessions sharing one store (two workers) never spend the same refresh token twice", async () => {
     const clock = new VirtualClock();
-    const store = new MemoryTokenStore({ accessToken: "access-0", refreshToken: "refresh-0", expiresAt: clock.now() - 1, scope: null });
+    const store = new MemoryTokenStore({
+      accessToken: "access-0",
+      refreshToken: "refresh-0",
+      expiresAt: clock.now() - 1,
+      scope: null,
+    });
     const server = rotatingServer(clock);
     const workerA = new OAuthSession(store, (t) => server.refresh(t), { clock });
     const workerB = new OAuthSession(store, (t) => server.refresh(t), { clock });
@@ -59,7 +75,12 @@ describe("OAuth sessions with rotating refresh tokens", () => {
 
   it("saves the new pair before handing out the access token", async () => {
     const clock = new VirtualClock();
-    const store = new MemoryTokenStore({ accessToken: "access-0", refreshToken: "refresh-0", expiresAt: clock.now() - 1, scope: null });
+    const store = new MemoryTokenStore({
+      accessToken: "access-0",
+      refreshToken: "refresh-0",
+      expiresAt: clock.now() - 1,
+      scope: null,
+    });
     const server = rotatingServer(clock);
     const session = new OAuthSession(
       store,
@@ -76,7 +97,12 @@ describe("OAuth sessions with rotating refresh tokens", () => {
 
   it("after a 401, refreshes unless another worker already did", async () => {
     const clock = new VirtualClock();
-    const store = new MemoryTokenStore({ accessToken: "access-0", refreshToken: "refresh-0", expiresAt: clock.now() + 600_000, scope: null });
+    const store = new MemoryTokenStore({
+      accessToken: "access-0",
+      refreshToken: "refresh-0",
+      expiresAt: clock.now() + 600_000,
+      scope: null,
+    });
     const server = rotatingServer(clock);
     const session = new OAuthSession(store, (t) => server.refresh(t), { clock });
     await session.refreshAfterRejection("access-0");

@@ -30,7 +30,9 @@ export const cardInvoicesQuerySchema = z.object({
   objectId: idSchema,
   page: z.coerce.number().int().min(1).max(10_000).default(1),
   pageSize: z.coerce.number().int().min(1).max(100).default(10),
-  sort: z.enum(["issueDate", "dueDate", "grossCents", "remainingCents", "daysLate", "number"]).default("issueDate"),
+  sort: z
+    .enum(["issueDate", "dueDate", "grossCents", "remainingCents", "daysLate", "number"])
+    .default("issueDate"),
   order: z.enum(["asc", "desc"]).default("desc"),
   status: z.enum(["all", "unpaid", "overdue", "paid"]).default("all"),
   /** Ask for a provider refresh now, whatever the freshness window says. */
@@ -39,10 +41,18 @@ export const cardInvoicesQuerySchema = z.object({
 export type CardInvoicesQuery = z.infer<typeof cardInvoicesQuerySchema>;
 
 export const dunningStateSchema = z.object({
-  lastStep: z.object({ id: z.string(), action: dunningActionSchema, doneOn: calendarDateSchema }).nullable(),
-  nextStep: z.object({ id: z.string(), action: dunningActionSchema, dueOn: calendarDateSchema }).nullable(),
+  lastStep: z
+    .object({ id: z.string(), action: dunningActionSchema, doneOn: calendarDateSchema })
+    .nullable(),
+  nextStep: z
+    .object({ id: z.string(), action: dunningActionSchema, dueOn: calendarDateSchema })
+    .nullable(),
   pausedBy: z
-    .object({ kind: z.enum(["dispute", "promise_to_pay"]), since: calendarDateSchema, until: calendarDateSchema.nullable() })
+    .object({
+      kind: z.enum(["dispute", "promise_to_pay"]),
+      since: calendarDateSchema,
+      until: calendarDateSchema.nullable(),
+    })
     .nullable(),
 });
 
@@ -90,7 +100,11 @@ export const cardInvoicesResponseSchema = z.discriminatedUnion("state", [
     state: z.literal("ok"),
     provider: providerSchema,
     company: cardCompanySchema,
-    customer: z.object({ providerCustomerId: z.string(), name: z.string(), siren: z.string().nullable() }),
+    customer: z.object({
+      providerCustomerId: z.string(),
+      name: z.string(),
+      siren: z.string().nullable(),
+    }),
     currency: currencySchema,
     summary: receivablesSummarySchema,
     invoices: z.object({
@@ -103,7 +117,12 @@ export const cardInvoicesResponseSchema = z.discriminatedUnion("state", [
     /** False when the user's teams may not see amounts: amounts are then zeroed and hidden. */
     amountsVisible: z.boolean(),
   }),
-  z.object({ state: z.literal("not_matched"), provider: providerSchema, company: cardCompanySchema, candidates: z.array(matchCandidateSchema) }),
+  z.object({
+    state: z.literal("not_matched"),
+    provider: providerSchema,
+    company: cardCompanySchema,
+    candidates: z.array(matchCandidateSchema),
+  }),
   z.object({ state: z.literal("not_connected") }),
   z.object({ state: z.literal("no_company"), objectType: crmObjectTypeSchema }),
 ]);
@@ -116,16 +135,30 @@ export const confirmLinkRequestSchema = z.object({
 export const confirmLinkResponseSchema = z.object({
   companyId: idSchema,
   providerCustomerId: z.string(),
-  matchedBy: z.enum(["siret", "siren", "vat_number", "external_reference", "email_domain", "manual"]),
+  matchedBy: z.enum([
+    "siret",
+    "siren",
+    "vat_number",
+    "external_reference",
+    "email_domain",
+    "manual",
+  ]),
 });
 
 export const pdfLinkResponseSchema = z.object({ url: z.string().url(), expiresAt: z.string() });
 
 export const dunningPauseRequestSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("dispute"), note: z.string().max(2000).optional() }),
-  z.object({ kind: z.literal("promise_to_pay"), until: calendarDateSchema, note: z.string().max(2000).optional() }),
+  z.object({
+    kind: z.literal("promise_to_pay"),
+    until: calendarDateSchema,
+    note: z.string().max(2000).optional(),
+  }),
 ]);
-export const dunningPauseResponseSchema = z.object({ invoiceId: z.string(), dunning: dunningStateSchema });
+export const dunningPauseResponseSchema = z.object({
+  invoiceId: z.string(),
+  dunning: dunningStateSchema,
+});
 
 // ---------------------------------------------------------------- deal -> invoice
 
@@ -228,7 +261,11 @@ export const authorizeUrlResponseSchema = z.object({ url: z.string().url() });
 export const syncStatusResponseSchema = z.object({
   state: z.enum(["idle", "queued", "running", "failed"]),
   backfill: z
-    .object({ done: z.number().int(), total: z.number().int().nullable(), etaSeconds: z.number().int().nullable() })
+    .object({
+      done: z.number().int(),
+      total: z.number().int().nullable(),
+      etaSeconds: z.number().int().nullable(),
+    })
     .nullable(),
   lastRunAt: z.string().nullable(),
   lastError: z.object({ code: z.string(), message: z.string() }).nullable(),
@@ -240,14 +277,27 @@ export const pairingCodeResponseSchema = z.object({
   code: z.string().regex(/^[A-Z0-9]{8}$/),
   expiresAt: z.string(),
 });
-export const pairRequestSchema = z.object({ code: z.string().trim().toUpperCase().pipe(z.string().regex(/^[A-Z0-9]{8}$/)) });
+export const pairRequestSchema = z.object({
+  code: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .pipe(z.string().regex(/^[A-Z0-9]{8}$/)),
+});
 export const pairResponseSchema = z.object({
   token: z.string().min(32),
   portalId: idSchema,
   userEmail: z.string().nullable(),
 });
 export const extensionTokensResponseSchema = z.object({
-  tokens: z.array(z.object({ id: z.string(), userEmail: z.string().nullable(), createdAt: z.string(), lastUsedAt: z.string().nullable() })),
+  tokens: z.array(
+    z.object({
+      id: z.string(),
+      userEmail: z.string().nullable(),
+      createdAt: z.string(),
+      lastUsedAt: z.string().nullable(),
+    }),
+  ),
 });
 
 export const extensionContextQuerySchema = z
@@ -271,7 +321,12 @@ export const crmOwnerSchema = z.object({
 export const extensionContextResponseSchema = z.discriminatedUnion("state", [
   z.object({
     state: z.literal("ok"),
-    company: z.object({ id: idSchema, name: z.string().nullable(), domain: z.string().nullable(), url: z.string().url() }),
+    company: z.object({
+      id: idSchema,
+      name: z.string().nullable(),
+      domain: z.string().nullable(),
+      url: z.string().url(),
+    }),
     owner: crmOwnerSchema.nullable(),
     openDeals: z.array(
       z.object({
@@ -284,7 +339,13 @@ export const extensionContextResponseSchema = z.discriminatedUnion("state", [
       }),
     ),
     contacts: z.array(
-      z.object({ id: idSchema, name: z.string().nullable(), email: z.string().nullable(), phone: z.string().nullable(), jobTitle: z.string().nullable() }),
+      z.object({
+        id: idSchema,
+        name: z.string().nullable(),
+        email: z.string().nullable(),
+        phone: z.string().nullable(),
+        jobTitle: z.string().nullable(),
+      }),
     ),
     lastActivityAt: z.string().nullable(),
     receivables: z.object({
@@ -304,10 +365,18 @@ export type ExtensionContextResponse = z.infer<typeof extensionContextResponseSc
 export const extensionSearchQuerySchema = z.object({ q: z.string().trim().min(2).max(100) });
 export const extensionSearchResponseSchema = z.object({
   results: z.array(
-    z.object({ companyId: idSchema, name: z.string().nullable(), domain: z.string().nullable(), siren: z.string().nullable() }),
+    z.object({
+      companyId: idSchema,
+      name: z.string().nullable(),
+      domain: z.string().nullable(),
+      siren: z.string().nullable(),
+    }),
   ),
 });
-export const createNoteRequestSchema = z.object({ companyId: idSchema, body: z.string().trim().min(1).max(10_000) });
+export const createNoteRequestSchema = z.object({
+  companyId: idSchema,
+  body: z.string().trim().min(1).max(10_000),
+});
 export const createTaskRequestSchema = z.object({
   companyId: idSchema,
   subject: z.string().trim().min(1).max(200),
@@ -339,28 +408,112 @@ export const hubspotWebhookBatchSchema = z.array(hubspotWebhookEventSchema).max(
 
 /** Every endpoint in one table: method, path template and the schemas on each side. */
 export const endpoints = {
-  cardInvoices: { method: "GET", path: "/v1/cards/invoices", query: cardInvoicesQuerySchema, response: cardInvoicesResponseSchema },
-  confirmLink: { method: "POST", path: "/v1/cards/links", body: confirmLinkRequestSchema, response: confirmLinkResponseSchema },
-  invoicePdfLink: { method: "GET", path: "/v1/invoices/:invoiceId/pdf-link", response: pdfLinkResponseSchema },
-  pauseDunning: { method: "POST", path: "/v1/invoices/:invoiceId/dunning-pause", body: dunningPauseRequestSchema, response: dunningPauseResponseSchema },
-  resumeDunning: { method: "DELETE", path: "/v1/invoices/:invoiceId/dunning-pause", response: dunningPauseResponseSchema },
-  invoicePreview: { method: "GET", path: "/v1/deals/:dealId/invoice-preview", response: invoicePreviewResponseSchema },
-  createInvoice: { method: "POST", path: "/v1/deals/:dealId/invoices", body: createInvoiceRequestSchema, response: createInvoiceResponseSchema },
+  cardInvoices: {
+    method: "GET",
+    path: "/v1/cards/invoices",
+    query: cardInvoicesQuerySchema,
+    response: cardInvoicesResponseSchema,
+  },
+  confirmLink: {
+    method: "POST",
+    path: "/v1/cards/links",
+    body: confirmLinkRequestSchema,
+    response: confirmLinkResponseSchema,
+  },
+  invoicePdfLink: {
+    method: "GET",
+    path: "/v1/invoices/:invoiceId/pdf-link",
+    response: pdfLinkResponseSchema,
+  },
+  pauseDunning: {
+    method: "POST",
+    path: "/v1/invoices/:invoiceId/dunning-pause",
+    body: dunningPauseRequestSchema,
+    response: dunningPauseResponseSchema,
+  },
+  resumeDunning: {
+    method: "DELETE",
+    path: "/v1/invoices/:invoiceId/dunning-pause",
+    response: dunningPauseResponseSchema,
+  },
+  invoicePreview: {
+    method: "GET",
+    path: "/v1/deals/:dealId/invoice-preview",
+    response: invoicePreviewResponseSchema,
+  },
+  createInvoice: {
+    method: "POST",
+    path: "/v1/deals/:dealId/invoices",
+    body: createInvoiceRequestSchema,
+    response: createInvoiceResponseSchema,
+  },
   getSettings: { method: "GET", path: "/v1/settings", response: settingsSchema },
-  updateSettings: { method: "PUT", path: "/v1/settings", body: settingsUpdateSchema, response: settingsSchema },
+  updateSettings: {
+    method: "PUT",
+    path: "/v1/settings",
+    body: settingsUpdateSchema,
+    response: settingsSchema,
+  },
   connections: { method: "GET", path: "/v1/connections", response: connectionsResponseSchema },
-  connectApiToken: { method: "POST", path: "/v1/connections/:provider/token", body: connectApiTokenRequestSchema, response: connectionSchema },
-  authorizeUrl: { method: "GET", path: "/v1/connections/:provider/authorize-url", response: authorizeUrlResponseSchema },
+  connectApiToken: {
+    method: "POST",
+    path: "/v1/connections/:provider/token",
+    body: connectApiTokenRequestSchema,
+    response: connectionSchema,
+  },
+  authorizeUrl: {
+    method: "GET",
+    path: "/v1/connections/:provider/authorize-url",
+    response: authorizeUrlResponseSchema,
+  },
   disconnect: { method: "DELETE", path: "/v1/connections/:provider", response: connectionSchema },
   syncStatus: { method: "GET", path: "/v1/sync/status", response: syncStatusResponseSchema },
-  createPairingCode: { method: "POST", path: "/v1/extension/pairing-codes", response: pairingCodeResponseSchema },
-  listExtensionTokens: { method: "GET", path: "/v1/extension/tokens", response: extensionTokensResponseSchema },
-  pairExtension: { method: "POST", path: "/v1/extension/pair", body: pairRequestSchema, response: pairResponseSchema },
-  extensionContext: { method: "GET", path: "/v1/extension/context", query: extensionContextQuerySchema, response: extensionContextResponseSchema },
-  extensionSearch: { method: "GET", path: "/v1/extension/search", query: extensionSearchQuerySchema, response: extensionSearchResponseSchema },
-  extensionNote: { method: "POST", path: "/v1/extension/notes", body: createNoteRequestSchema, response: createdEngagementResponseSchema },
-  extensionTask: { method: "POST", path: "/v1/extension/tasks", body: createTaskRequestSchema, response: createdEngagementResponseSchema },
-  hubspotWebhook: { method: "POST", path: "/v1/webhooks/hubspot", body: hubspotWebhookBatchSchema, response: z.object({ accepted: z.number().int() }) },
+  createPairingCode: {
+    method: "POST",
+    path: "/v1/extension/pairing-codes",
+    response: pairingCodeResponseSchema,
+  },
+  listExtensionTokens: {
+    method: "GET",
+    path: "/v1/extension/tokens",
+    response: extensionTokensResponseSchema,
+  },
+  pairExtension: {
+    method: "POST",
+    path: "/v1/extension/pair",
+    body: pairRequestSchema,
+    response: pairResponseSchema,
+  },
+  extensionContext: {
+    method: "GET",
+    path: "/v1/extension/context",
+    query: extensionContextQuerySchema,
+    response: extensionContextResponseSchema,
+  },
+  extensionSearch: {
+    method: "GET",
+    path: "/v1/extension/search",
+    query: extensionSearchQuerySchema,
+    response: extensionSearchResponseSchema,
+  },
+  extensionNote: {
+    method: "POST",
+    path: "/v1/extension/notes",
+    body: createNoteRequestSchema,
+    response: createdEngagementResponseSchema,
+  },
+  extensionTask: {
+    method: "POST",
+    path: "/v1/extension/tasks",
+    body: createTaskRequestSchema,
+    response: createdEngagementResponseSchema,
+  },
+  hubspotWebhook: {
+    method: "POST",
+    path: "/v1/webhooks/hubspot",
+    body: hubspotWebhookBatchSchema,
+    response: z.object({ accepted: z.number().int() }),
+  },
 } as const;
 
 export type EndpointName = keyof typeof endpoints;
