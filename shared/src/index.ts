@@ -10,3 +10,4 @@ export * from "./analytics";
 export * from "./matching";
 export * from "./penalties";
 export * from "./dunning";
+export * from "./invoice-draft";
