@@ -70,6 +70,7 @@ export const ERROR_STATUS = {
   HUBSPOT_UNAVAILABLE: 503,
   HUBSPOT_RATE_LIMITED: 503,
   RATE_LIMITED: 429,
+  CONFIG_INVALID: 500,
   INTERNAL: 500,
 } as const satisfies Record<string, number>;
 
