@@ -7,7 +7,9 @@ export type ProviderErrorCode =
   | "PROVIDER_AUTH_FAILED"
   | "PROVIDER_REJECTED"
   | "PROVIDER_NOT_FOUND"
-  | "PROVIDER_RESPONSE_INVALID";
+  | "PROVIDER_RESPONSE_INVALID"
+  /** An incremental sync cursor older than the provider keeps changes for: backfill instead. */
+  | "PROVIDER_CHANGES_EXPIRED";
 
 const RETRYABLE: ReadonlySet<ProviderErrorCode> = new Set([
   "PROVIDER_RATE_LIMITED",
