@@ -57,6 +57,8 @@ export const tenants = pgTable(
     installedAt: instant("installed_at").notNull(),
     uninstalledAt: instant("uninstalled_at"),
     activeProvider: text("active_provider", { enum: PROVIDERS }),
+    /** The company (Pennylane) or organization (Sage Active) the connection works on. */
+    providerAccountId: text("provider_account_id"),
     /** Validated with `settingsSchema` on every read. */
     settings: jsonb("settings").$type<Record<string, unknown>>().notNull(),
     updatedAt: instant("updated_at").notNull(),

@@ -37,6 +37,8 @@ export interface Tenant {
   readonly installedAt: Date;
   readonly uninstalledAt: Date | null;
   readonly activeProvider: Provider | null;
+  /** The Pennylane company or Sage Active organization the active connection works on. */
+  readonly providerAccountId: string | null;
   readonly settings: Settings;
 }
 
@@ -48,6 +50,7 @@ function toTenant(row: TenantRow): Tenant {
     installedAt: row.installedAt,
     uninstalledAt: row.uninstalledAt,
     activeProvider: row.activeProvider,
+    providerAccountId: row.providerAccountId,
     settings: readSettings(row.settings),
   };
 }
@@ -121,10 +124,18 @@ export class TenantRepository {
     });
   }
 
-  async setActiveProvider(tenantId: string, provider: Provider | null): Promise<void> {
+  async setActiveProvider(
+    tenantId: string,
+    provider: Provider | null,
+    providerAccountId: string | null = null,
+  ): Promise<void> {
     const updated = await this.db
       .update(tenants)
-      .set({ activeProvider: provider, updatedAt: new Date(this.clock.now()) })
+      .set({
+        activeProvider: provider,
+        providerAccountId: provider === null ? null : providerAccountId,
+        updatedAt: new Date(this.clock.now()),
+      })
       .where(eq(tenants.tenantId, tenantId))
       .returning({ tenantId: tenants.tenantId });
     if (updated.length === 0) throw notInstalled(tenantId);
@@ -160,7 +171,7 @@ export class TenantRepository {
         .where(eq(dunningPauses.tenantId, tenantId));
       await tx
         .update(tenants)
-        .set({ uninstalledAt: now, activeProvider: null, updatedAt: now })
+        .set({ uninstalledAt: now, activeProvider: null, providerAccountId: null, updatedAt: now })
         .where(eq(tenants.tenantId, tenantId));
     });
   }

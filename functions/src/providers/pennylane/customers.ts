@@ -6,6 +6,7 @@
  * through it. `vat_number` itself is not filterable: only when nothing else matched do we
  * walk the company customers (100 per request) and compare VAT numbers here.
  */
+import type { z } from "zod";
 import {
   type Customer,
   formatSiren,
@@ -14,9 +15,9 @@ import {
   validateVatNumber,
 } from "@encaisse/shared";
 import type { CustomerLookup } from "../provider";
-import type { FilterCondition, PennylaneApi } from "./api";
+import { type FilterCondition, MAX_PAGE_SIZE, type PennylaneApi, listParams } from "./api";
 import { toCustomer } from "./mapping";
-import { type PennylaneCustomer, customerSchema } from "./schemas";
+import { type PennylaneCustomer, customerPageSchema, customerSchema } from "./schemas";
 
 const CUSTOMERS = "customers";
 
@@ -94,6 +95,15 @@ export async function findCustomers(
 }
 
 /**
+ * How far a backfill reads the customer directory before falling back to lookups by id.
+ * Looking names up page by page costs one request per invoice page until every customer
+ * has been seen (about 70 requests for 10,000 invoices over 1,000 customers); the directory
+ * costs one request per 100 customers, once. The cap bounds what a book with a huge
+ * directory and few invoices can lose: 20 requests, 4 s of Pennylane's budget.
+ */
+const DIRECTORY_PAGES_AT_MOST = 20;
+
+/**
  * Customer names for invoices, which only carry the customer's id: one request per 100
  * unknown ids, remembered for the life of the client.
  */
@@ -106,6 +116,26 @@ export class CustomerNames {
 
   nameOf(id: number): string {
     return this.names.get(id) ?? "";
+  }
+
+  knowsAll(ids: Iterable<number>): boolean {
+    for (const id of ids) if (!this.names.has(id)) return false;
+    return true;
+  }
+
+  /** Reads the directory, 100 customers per request, up to `maxPages` requests. */
+  async loadDirectory(api: PennylaneApi, maxPages = DIRECTORY_PAGES_AT_MOST): Promise<void> {
+    let cursor: string | null = null;
+    for (let page = 0; page < maxPages; page += 1) {
+      const answer: z.infer<typeof customerPageSchema> = await api.get(
+        CUSTOMERS,
+        customerPageSchema,
+        listParams({ sort: "id", cursor, limit: MAX_PAGE_SIZE }),
+      );
+      for (const customer of answer.items) this.remember(customer);
+      if (!answer.has_more || answer.next_cursor === null) return;
+      cursor = answer.next_cursor;
+    }
   }
 
   async load(api: PennylaneApi, ids: Iterable<number>): Promise<void> {

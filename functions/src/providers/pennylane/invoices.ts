@@ -6,7 +6,7 @@
 import { type Invoice, type Payment, parisDateOf } from "@encaisse/shared";
 import type { InvoicePage, PageRequest, PdfLink } from "../provider";
 import { ProviderError } from "../errors";
-import { type FilterCondition, type PennylaneApi, listParams } from "./api";
+import { type FilterCondition, MAX_PAGE_SIZE, type PennylaneApi, listParams } from "./api";
 import type { CustomerNames } from "./customers";
 import { type InvoiceExtras, hasCustomer, toInvoice, toLines, toPayments } from "./mapping";
 import {
@@ -49,6 +49,7 @@ async function listPage(
   names: CustomerNames,
   query: { filter?: readonly FilterCondition[]; sort: string },
   page: PageRequest,
+  options: { readonly startsBackfill?: boolean } = {},
 ): Promise<InvoicePage> {
   const answer = await api.get(
     INVOICES,
@@ -59,6 +60,13 @@ async function listPage(
       ...(page.limit ? { limit: page.limit } : {}),
     }),
   );
+  // A book of more than one full page will name nearly every customer: reading the
+  // directory once is cheaper than a lookup per page (customers.ts).
+  const largeBook = answer.has_more && answer.items.length >= MAX_PAGE_SIZE;
+  if (options.startsBackfill && largeBook) {
+    const customerIds = answer.items.filter(hasCustomer).map((invoice) => invoice.customer.id);
+    if (!names.knowsAll(customerIds)) await names.loadDirectory(api);
+  }
   return {
     items: await toInvoices(api, names, answer.items),
     nextCursor: answer.has_more ? answer.next_cursor : null,
@@ -82,7 +90,7 @@ export function listInvoices(
   names: CustomerNames,
   page: PageRequest = {},
 ): Promise<InvoicePage> {
-  return listPage(api, names, { sort: "id" }, page);
+  return listPage(api, names, { sort: "id" }, page, { startsBackfill: !page.cursor });
 }
 
 export async function findInvoiceByExternalReference(

@@ -1,0 +1,1 @@
+ALTER TABLE "tenants" ADD COLUMN "provider_account_id" text;
