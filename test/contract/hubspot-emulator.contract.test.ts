@@ -6,8 +6,12 @@
  * no provided spec covers them. Then proofs that drift fails loudly.
  */
 import { beforeEach, describe, expect, it } from "vitest";
-import { ASSOCIATION_TYPE_IDS, HubSpotEmulator, type InstalledApp } from "../emulators/hubspot";
-import { ManualClock } from "../emulators/hubspot/clock";
+import {
+  ASSOCIATION_TYPE_IDS,
+  HubSpotEmulator,
+  type InstalledApp,
+  ManualClock,
+} from "../emulators/hubspot";
 import {
   type BatchBody,
   HubSpotTestClient,

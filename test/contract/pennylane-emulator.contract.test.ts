@@ -1,11 +1,11 @@
 import { addDays } from "@encaisse/shared";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ManualClock } from "../emulators/pennylane/clock";
 import {
   API_ROUTES,
   CUSTOMER_FILTERS,
   CUSTOMER_INVOICE_FILTERS,
   type FilterTable,
+  ManualClock,
   PRODUCT_FILTERS,
   PennylaneEmulator,
 } from "../emulators/pennylane/index";

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { ManualClock } from "./clock";
+import { ManualClock } from "../common/clock";
 import { ASSOCIATION_TYPE_IDS, ASSOCIATION_TYPES, HubSpotEmulator } from "./index";
 import { type BatchBody, type ErrorBody, HubSpotTestClient, type RecordBody } from "./test-client";
 

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { ManualClock } from "./clock";
+import { ManualClock } from "../common/clock";
 import { ACCESS_TOKEN_TTL_SECONDS, ENCAISSE_HUBSPOT_SCOPES, HubSpotEmulator } from "./index";
 import { type ErrorBody, HubSpotTestClient, type RecordBody } from "./test-client";
 

@@ -14,7 +14,7 @@ export {
   type HubSpotMswOptions,
 } from "./msw";
 export { startHubSpotServer, type RunningHubSpotServer } from "./server";
-export { ManualClock } from "./clock";
+export { ManualClock } from "../common/clock";
 export { loadBookInto, type LoadedBook } from "./load-book";
 export {
   ASSOCIATION_TYPES,

@@ -10,6 +10,7 @@
 import { VAT_CODES, type VatCode } from "@encaisse/shared";
 import type { Book, SeedCompany, SeedInvoiceLine } from "../../fixtures/book";
 import { CATALOG, type DecimalRange, FIRST_NAMES, LAST_NAMES } from "../../fixtures/french-data";
+import { seededRandom } from "../common/random";
 import { ASSOCIATION_TYPE_IDS } from "./associations";
 import { ZERO, add, decimalOf, formatDecimal } from "./decimals";
 import type { DealStage } from "./default-properties";
@@ -74,20 +75,12 @@ const NOTE_TOPICS = [
   "Point d'avancement du projet, client satisfait.",
 ];
 
-/** mulberry32, as the book generator uses: the same seed always gives the same CRM. */
+/** Draws from mulberry32, as the book generator does: the same seed always gives the same CRM. */
 class Random {
-  private state: number;
+  private readonly next: () => number;
 
   constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
-
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+    this.next = seededRandom(seed);
   }
 
   int(min: number, max: number): number {

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { ManualClock } from "./clock";
+import { ManualClock } from "../common/clock";
 import { HubSpotEmulator, SEARCH_MAX_RESULTS } from "./index";
 import { type ErrorBody, HubSpotTestClient, type PageBody } from "./test-client";
 

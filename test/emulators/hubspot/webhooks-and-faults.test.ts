@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { verifySignatureV3 } from "../../../functions/src/hubspot/signature";
-import { ManualClock } from "./clock";
+import { ManualClock } from "../common/clock";
 import { HubSpotEmulator, startHubSpotServer, type RunningHubSpotServer } from "./index";
 import { type ErrorBody, HubSpotTestClient } from "./test-client";
 

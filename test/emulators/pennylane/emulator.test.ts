@@ -8,7 +8,7 @@ import {
 import { http, HttpResponse } from "msw";
 import { setupServer } from "msw/node";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ManualClock } from "./clock";
+import { ManualClock } from "../common/clock";
 import {
   CHANGELOG_RETENTION_MS,
   PennylaneEmulator,

@@ -1,86 +1,24 @@
 /**
- * Fault injection, for testing how a client behaves when Pennylane misbehaves: added latency,
- * a rate of 5xx answers drawn from a seeded generator (deterministic runs), 429 storms for the
- * next N requests or for a while, requests that hang until the client gives up, and token
+ * Fault injection, for testing how a client behaves when Pennylane misbehaves: the shared knobs
+ * of `FaultInjector` (latency, seeded 5xx rate, hangs), 429 storms with `retry-after`, and token
  * expiry. Faults apply to the API (`/api/external/v2/...`), not to OAuth or public files.
  */
+import { FaultInjector, type FaultBudget, type InjectedFailure } from "../common/faults";
 
-/** mulberry32: a small, well-distributed 32-bit generator; the same seed gives the same run. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+export type { InjectedFailure } from "../common/faults";
 
-interface Budget {
-  remainingRequests: number;
-  untilMs: number;
-}
-
-const budgetFor = (nowMs: number, options: { requests?: number; durationMs?: number }): Budget => ({
-  remainingRequests:
-    options.requests ?? (options.durationMs === undefined ? 1 : Number.POSITIVE_INFINITY),
-  untilMs: options.durationMs === undefined ? Number.POSITIVE_INFINITY : nowMs + options.durationMs,
-});
-
-function consume(budget: Budget | null, nowMs: number): boolean {
-  if (budget === null || budget.remainingRequests <= 0 || nowMs >= budget.untilMs) return false;
-  budget.remainingRequests -= 1;
-  return true;
-}
-
-export type InjectedFailure =
-  { readonly kind: "server_error"; readonly status: number } | { readonly kind: "timeout" };
-
-export class PennylaneFaults {
-  /** Added to every API answer, in ms. */
-  latencyMs = 0;
-  /** Probability (0..1) that an API request answers `serverErrorStatus` instead. */
-  serverErrorRate = 0;
-  serverErrorStatus = 500;
-  /** A hung request gives up after this long (ms) if the client never aborts it, answering 504. */
-  maxHangMs = 60_000;
-
-  private random: () => number;
-  private storm: (Budget & { retryAfterSeconds: number }) | null = null;
-  private hangs: Budget | null = null;
-  private readonly pendingHangs = new Set<() => void>();
-
+export class PennylaneFaults extends FaultInjector<{ readonly retryAfterSeconds: number }> {
   constructor(
-    private readonly nowMs: () => number,
+    nowMs: () => number,
     private readonly onExpireTokens: () => number,
-    private seedValue = 1,
+    seed = 1,
   ) {
-    this.random = seededRandom(seedValue);
-  }
-
-  /** Restarts the 5xx draw from `seed`, so a run can be replayed. */
-  seed(seed: number): this {
-    this.seedValue = seed;
-    this.random = seededRandom(seed);
-    return this;
+    super(nowMs, 500, seed);
   }
 
   /** 429 with `retry-after` for the next `requests` requests, or for `durationMs`. */
-  rateLimitStorm(
-    options: { requests?: number; durationMs?: number; retryAfterSeconds?: number } = {},
-  ): this {
-    this.storm = {
-      ...budgetFor(this.nowMs(), options),
-      retryAfterSeconds: options.retryAfterSeconds ?? 2,
-    };
-    return this;
-  }
-
-  /** The next `requests` requests (or all for `durationMs`) hang until the client aborts them. */
-  timeouts(options: { requests?: number; durationMs?: number } = {}): this {
-    this.hangs = budgetFor(this.nowMs(), options);
-    return this;
+  rateLimitStorm(options: FaultBudget & { readonly retryAfterSeconds?: number } = {}): this {
+    return this.startStorm(options, { retryAfterSeconds: options.retryAfterSeconds ?? 2 });
   }
 
   /** Every OAuth access token expires now; returns how many did. */
@@ -88,67 +26,13 @@ export class PennylaneFaults {
     return this.onExpireTokens();
   }
 
-  /** Back to a well-behaved service; hung requests are released. */
-  reset(): this {
-    this.latencyMs = 0;
-    this.serverErrorRate = 0;
-    this.serverErrorStatus = 500;
-    this.storm = null;
-    this.hangs = null;
-    this.seed(this.seedValue);
-    this.releaseHangs();
-    return this;
-  }
-
   /** A 429 from an ongoing storm, drawn before the rate limiter runs. */
   drawStorm(): { readonly retryAfterSeconds: number } | null {
-    if (this.storm === null || !consume(this.storm, this.nowMs())) return null;
-    return { retryAfterSeconds: this.storm.retryAfterSeconds };
+    return this.nextStorm();
   }
 
   /** A hang or a 5xx for an admitted request (hangs first, then the seeded 5xx draw). */
   drawFailure(): InjectedFailure | null {
-    if (consume(this.hangs, this.nowMs())) return { kind: "timeout" };
-    if (this.serverErrorRate > 0 && this.random() < this.serverErrorRate) {
-      return { kind: "server_error", status: this.serverErrorStatus };
-    }
-    return null;
-  }
-
-  /** Waits until the request is aborted, the hang budget runs out, or faults are reset. */
-  hang(signal: AbortSignal | undefined): Promise<"aborted" | "gave_up"> {
-    return new Promise((resolve) => {
-      const finish = (outcome: "aborted" | "gave_up") => {
-        clearTimeout(timer);
-        signal?.removeEventListener("abort", onAbort);
-        this.pendingHangs.delete(release);
-        resolve(outcome);
-      };
-      const onAbort = () => finish("aborted");
-      const release = () => finish("gave_up");
-      const timer = setTimeout(release, this.maxHangMs);
-      if (signal?.aborted) return finish("aborted");
-      signal?.addEventListener("abort", onAbort);
-      this.pendingHangs.add(release);
-    });
-  }
-
-  releaseHangs(): void {
-    for (const release of [...this.pendingHangs]) release();
-  }
-
-  async delay(signal: AbortSignal | undefined): Promise<void> {
-    if (this.latencyMs <= 0) return;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, this.latencyMs);
-      signal?.addEventListener(
-        "abort",
-        () => {
-          clearTimeout(timer);
-          resolve();
-        },
-        { once: true },
-      );
-    });
+    return this.nextFailure();
   }
 }

@@ -16,6 +16,6 @@ export { API_ROUTES } from "./endpoints";
 export { CHANGELOG_RETENTION_MS } from "./changelog";
 export { PUBLIC_FILE_TTL_MS } from "./public-files";
 export { ACCESS_TOKEN_TTL_SECONDS, REFRESH_TOKEN_TTL_SECONDS } from "./tokens";
-export { ManualClock } from "./clock";
+export { ManualClock } from "../common/clock";
 export { SAMPLE_BOOK, SAMPLE_TODAY } from "./sample-book";
 export type { NewIndividualCustomer } from "./customers";

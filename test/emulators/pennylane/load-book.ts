@@ -5,6 +5,7 @@
  * carry the historical instants, so only the last 4 weeks of them remain visible.
  */
 import type { Book, SeedInvoice } from "../../fixtures/book";
+import { firstInvoiceDates } from "../common/book";
 import { type PennylaneLedger, instantOfDate } from "./ledger";
 import type { InvoiceRecord, PaymentConditions } from "./records";
 import { PAYMENT_CONDITIONS } from "./records";
@@ -65,12 +66,7 @@ function seedInvoice(
 export function loadBookInto(ledger: PennylaneLedger, book: Book): LoadedBook {
   const customerIds = new Map<string, number>();
   const invoiceIds = new Map<string, number>();
-  const firstIssue = new Map<string, string>();
-  for (const invoice of book.invoices) {
-    const known = firstIssue.get(invoice.customerKey);
-    if (known === undefined || invoice.issueDate < known)
-      firstIssue.set(invoice.customerKey, invoice.issueDate);
-  }
+  const firstIssue = firstInvoiceDates(book);
   for (const company of book.companies) {
     const customer = ledger.createCompanyCustomer(
       {

@@ -1,40 +1,11 @@
-/**
- * Serves the emulator over real HTTP on 127.0.0.1, for the sandbox (`npm start`) and for
- * tests that exercise sockets, timeouts and aborts end to end.
- */
-import type { AddressInfo } from "node:net";
-import { serve } from "@hono/node-server";
+/** Serves the emulator over real HTTP on 127.0.0.1 (see `../common/server.ts`). */
+import { type EmulatorServer, type EmulatorServerOptions, serveEmulator } from "../common/server";
 import type { PennylaneEmulator } from "./emulator";
 
-export interface RunningPennylaneServer {
-  /** Origin to use as PENNYLANE_API_URL, e.g. http://127.0.0.1:54321. */
-  readonly url: string;
-  close(): Promise<void>;
-}
+/** `url` is the origin to use as PENNYLANE_API_URL. */
+export type RunningPennylaneServer = EmulatorServer;
 
-export function startPennylaneServer(
+export const startPennylaneServer = (
   emulator: PennylaneEmulator,
-  options: { port?: number } = {},
-): Promise<RunningPennylaneServer> {
-  return new Promise((resolve, reject) => {
-    const server = serve(
-      {
-        fetch: (request) => emulator.handle(request),
-        port: options.port ?? 0,
-        hostname: "127.0.0.1",
-      },
-      (info: AddressInfo) => {
-        resolve({
-          url: `http://127.0.0.1:${info.port}`,
-          close: () =>
-            new Promise<void>((done, fail) => {
-              emulator.close();
-              if ("closeAllConnections" in server) server.closeAllConnections();
-              server.close((error) => (error ? fail(error) : done()));
-            }),
-        });
-      },
-    );
-    server.once("error", reject);
-  });
-}
+  options?: EmulatorServerOptions,
+): Promise<RunningPennylaneServer> => serveEmulator(emulator, options);

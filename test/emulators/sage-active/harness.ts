@@ -4,6 +4,7 @@
  * checked against the SDL, so a test cannot pass with a query the real API would refuse.
  */
 import { assertValidSageQuery } from "../../contract/sage-active-sdl";
+import { ManualClock } from "../common/clock";
 import { SageActiveEmulator, type SageActiveEmulatorOptions } from "./emulator";
 import { SAGE_ACTIVE_API_URL } from "./msw";
 import type { TokenResponse } from "./oauth";
@@ -11,6 +12,8 @@ import type { TokenResponse } from "./oauth";
 // Response bodies are asserted field by field; typing each shape would restate the SDL.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Loose = any;
+
+export { ManualClock };
 
 export interface GraphqlError {
   readonly message: string;
@@ -38,26 +41,6 @@ export interface SendOptions {
   readonly signal?: AbortSignal;
   /** False for documents that are meant to be invalid. */
   readonly checkContract?: boolean;
-}
-
-export class ManualClock {
-  private currentMs: number;
-
-  constructor(start: string) {
-    this.currentMs = new Date(start).getTime();
-  }
-
-  readonly now = (): Date => new Date(this.currentMs);
-
-  advance(ms: number): this {
-    this.currentMs += ms;
-    return this;
-  }
-
-  set(instant: string): this {
-    this.currentMs = new Date(instant).getTime();
-    return this;
-  }
 }
 
 export interface Harness {

@@ -9,6 +9,7 @@
  */
 import type { PaymentTerms } from "@encaisse/shared";
 import type { Book, SeedInvoice } from "../../fixtures/book";
+import { firstInvoiceDates } from "../common/book";
 import { createCustomer, type PaymentTermLineInput } from "./customers";
 import type { SageActiveEmulator } from "./emulator";
 import { settleInvoice } from "./emulator";
@@ -87,12 +88,7 @@ export function loadBookInto(
   const org = emulator.organization(options.organizationId);
   const customerIds = new Map<string, string>();
   const invoiceIds = new Map<string, string>();
-  const firstIssue = new Map<string, string>();
-  for (const invoice of book.invoices) {
-    const known = firstIssue.get(invoice.customerKey);
-    if (known === undefined || invoice.issueDate < known)
-      firstIssue.set(invoice.customerKey, invoice.issueDate);
-  }
+  const firstIssue = firstInvoiceDates(book);
 
   for (const company of book.companies) {
     const ctx = emulator.ruleContext(

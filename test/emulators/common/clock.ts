@@ -1,4 +1,4 @@
-/** A clock tests move by hand, for the emulator's `now` (and `rateLimitNow`). */
+/** A clock tests move by hand, for an emulator's `now` (and `rateLimitNow`). */
 export class ManualClock {
   private currentMs: number;
 

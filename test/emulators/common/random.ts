@@ -1,0 +1,14 @@
+/**
+ * mulberry32: a small, well-distributed 32-bit generator. The same seed gives the same
+ * sequence on every platform, so a failing run (a 5xx draw, a seeded CRM) replays exactly.
+ */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
