@@ -57,6 +57,46 @@ export default tseslint.config(
     },
   },
   {
+    // HubSpot cards and the settings page run in HubSpot's sandboxed worker: no Node, and
+    // every backend call goes through the one typed fetcher (cards/utils/api.ts).
+    files: ["hubspot-app/app/**/*.{ts,tsx}"],
+    languageOptions: {
+      globals: { ...globals.worker },
+      parserOptions: { ecmaFeatures: { jsx: true } },
+    },
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { patterns: ["node:*", "fs", "path", "http", "https", "crypto"] },
+      ],
+      "no-restricted-globals": ["error", "process", "require", "Buffer", "fetch"],
+      "no-restricted-properties": [
+        "error",
+        {
+          object: "hubspot",
+          property: "fetch",
+          message: "Call the backend through the typed fetcher in cards/utils/api.ts.",
+        },
+      ],
+      // Figures come computed from the backend and formatted by shared helpers.
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: "CallExpression[callee.name='parseFloat']",
+          message: "Money is exact: never parse an amount through a float.",
+        },
+        {
+          selector: "CallExpression[callee.property.name='toFixed']",
+          message: "Format amounts with the shared helpers (cards/utils/format.ts).",
+        },
+      ],
+    },
+  },
+  {
+    files: ["hubspot-app/app/cards/utils/api.ts"],
+    rules: { "no-restricted-properties": "off" },
+  },
+  {
     files: ["scripts/**", "test/bench/**", "functions/src/cli/**", "functions/src/server.ts"],
     rules: { "no-console": "off" },
   },

@@ -23,6 +23,16 @@ export default defineConfig({
       },
       {
         test: {
+          name: "hubspot-app",
+          root: "./hubspot-app",
+          include: ["test/**/*.test.{ts,tsx}"],
+          environment: "node",
+          // Most card tests run against the backend's own app over the emulators.
+          testTimeout: 30_000,
+        },
+      },
+      {
+        test: {
           name: "test",
           root: "./test",
           include: ["**/*.test.ts"],
@@ -34,7 +44,12 @@ export default defineConfig({
     ],
     coverage: {
       provider: "v8",
-      include: ["shared/src/**/*.ts", "functions/src/**/*.ts"],
+      include: [
+        "shared/src/**/*.ts",
+        "functions/src/**/*.ts",
+        "hubspot-app/app/**/*.{ts,tsx}",
+        "hubspot-app/scripts/**/*.ts",
+      ],
       exclude: ["**/*.test.ts", "**/index.ts"],
       reporter: ["text-summary", "text"],
       thresholds: {

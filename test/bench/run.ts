@@ -11,10 +11,12 @@
 import { spawn } from "node:child_process";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
+import { cardsBenchmark } from "./cards";
+import { invoicesBenchmark } from "./invoices";
 import { providersBenchmark } from "./providers";
 import { type BenchmarkModule, formatBytes, formatMs, peakRss, printTable } from "./support";
 
-const MODULES: readonly BenchmarkModule[] = [providersBenchmark];
+const MODULES: readonly BenchmarkModule[] = [providersBenchmark, cardsBenchmark, invoicesBenchmark];
 /** Set in the processes that run one part for a parent run. */
 const PART_PROCESS = "ENCAISSE_BENCH_PART_PROCESS";
 

@@ -97,8 +97,8 @@ export async function findCustomers(
 /**
  * How far a backfill reads the customer directory before falling back to lookups by id.
  * Looking names up page by page costs one request per invoice page until every customer
- * has been seen (about 70 requests for 10,000 invoices over 1,000 customers); the directory
- * costs one request per 100 customers, once. The cap bounds what a book with a huge
+ * has been seen (85 requests for 10,000 invoices over 1,000 customers); the directory costs
+ * one request per 100 customers, once (10). The cap bounds what a book with a huge
  * directory and few invoices can lose: 20 requests, 4 s of Pennylane's budget.
  */
 const DIRECTORY_PAGES_AT_MOST = 20;
