@@ -71,6 +71,8 @@ export class PennylaneLedger {
   readonly invoices = new Map<number, InvoiceRecord>();
   readonly templates = new Map<number, InvoiceTemplateRecord>();
   private readonly paymentsByInvoice = new Map<number, PaymentRecord[]>();
+  /** Credit notes by the invoice they are linked to, so an invoice's status costs no scan. */
+  private readonly creditNotesByInvoice = new Map<number, Set<InvoiceRecord>>();
   readonly changelog = new Changelog();
 
   private nextProductId = 3_001;
@@ -328,7 +330,7 @@ export class PennylaneLedger {
     if (settlement.creditedCents - creditNote.grossCents > invoice.grossCents) {
       throw unprocessable("The credit notes would exceed the invoice amount.");
     }
-    creditNote.creditedInvoiceId = invoice.id;
+    this.linkToInvoice(creditNote, invoice);
     const at = this.nowIso();
     creditNote.updatedAt = at;
     invoice.updatedAt = at;
@@ -369,8 +371,10 @@ export class PennylaneLedger {
     let paidCents = 0;
     for (const payment of this.payments(invoice.id)) paidCents += payment.amountCents;
     let creditedCents = 0;
-    for (const other of this.invoices.values()) {
-      if (other.creditedInvoiceId === invoice.id && !other.draft) creditedCents -= other.grossCents;
+    for (const other of this.creditNotesByInvoice.get(invoice.id) ?? []) {
+      const current =
+        other.creditedInvoiceId === invoice.id && this.invoices.get(other.id) === other;
+      if (current && !other.draft) creditedCents -= other.grossCents;
     }
     return { paidCents, creditedCents };
   }
@@ -415,7 +419,7 @@ export class PennylaneLedger {
   }
 
   seedCreditLink(creditNote: InvoiceRecord, invoice: InvoiceRecord): void {
-    creditNote.creditedInvoiceId = invoice.id;
+    this.linkToInvoice(creditNote, invoice);
     this.log("customer_invoices", invoice, "update", creditNote.createdAt);
   }
 
@@ -432,6 +436,13 @@ export class PennylaneLedger {
         );
       }
     }
+  }
+
+  private linkToInvoice(creditNote: InvoiceRecord, invoice: InvoiceRecord): void {
+    creditNote.creditedInvoiceId = invoice.id;
+    const linked = this.creditNotesByInvoice.get(invoice.id);
+    if (linked === undefined) this.creditNotesByInvoice.set(invoice.id, new Set([creditNote]));
+    else linked.add(creditNote);
   }
 
   private newLine(draft: LineDraft, at: string): InvoiceLineRecord {

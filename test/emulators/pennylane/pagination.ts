@@ -102,27 +102,25 @@ export function paginate<T>(
 ): Page<T> {
   const { order, idOf, keyOf } = options;
   const direction = order.descending ? -1 : 1;
-  const byOrder = (a: T, b: T) =>
-    direction *
-    (compare(keyOf(a, order.field), keyOf(b, order.field)) || compare(idOf(a), idOf(b)));
-  let sorted = [...rows].sort(byOrder);
+  // Each row's key and id are read once, not at every comparison: a book has thousands of rows.
+  const keyed = rows.map((row) => ({ row, key: keyOf(row, order.field), id: idOf(row) }));
+  keyed.sort((a, b) => direction * (compare(a.key, b.key) || compare(a.id, b.id)));
+  let sorted = keyed;
   if (options.cursor !== undefined && options.cursor !== "") {
     const after = parseCursor(options.cursor, order);
-    sorted = sorted.filter(
-      (row) =>
-        direction * (compare(keyOf(row, order.field), after.key) || compare(idOf(row), after.id)) >
-        0,
+    sorted = keyed.filter(
+      (entry) => direction * (compare(entry.key, after.key) || compare(entry.id, after.id)) > 0,
     );
   }
-  const items = sorted.slice(0, options.limit);
-  const hasMore = sorted.length > items.length;
-  const last = items.at(-1);
+  const page = sorted.slice(0, options.limit);
+  const hasMore = sorted.length > page.length;
+  const last = page.at(-1);
   return {
-    items,
+    items: page.map((entry) => entry.row),
     has_more: hasMore,
     next_cursor:
       hasMore && last !== undefined
-        ? encodeCursor({ sort: sortText(order), key: keyOf(last, order.field), id: idOf(last) })
+        ? encodeCursor({ sort: sortText(order), key: last.key, id: last.id })
         : null,
   };
 }

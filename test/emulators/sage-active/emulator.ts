@@ -92,6 +92,13 @@ const requestBodySchema = z.object({
   operationName: z.string().nullish(),
 });
 
+interface CheckedDocument {
+  readonly document: DocumentNode;
+  readonly validationErrors: readonly GraphQLError[];
+}
+
+const REMEMBERED_DOCUMENTS = 500;
+
 function graphqlErrors(status: number, errors: readonly { message: string }[]): Response {
   return Response.json({ errors }, { status });
 }
@@ -123,6 +130,7 @@ export class SageActiveEmulator implements SageActiveState {
   private readonly schema: GraphQLSchema;
   private readonly limiter: RateLimiter;
   private readonly resolvers = rootValue();
+  private readonly checkedDocuments = new Map<string, CheckedDocument>();
   private readonly api: Hono;
 
   constructor(options: SageActiveEmulatorOptions = {}) {
@@ -238,6 +246,20 @@ export class SageActiveEmulator implements SageActiveState {
     return { accountingEntryId: entry.id, accountingEntryNumber: entry.number };
   }
 
+  /**
+   * A query parsed and validated against the schema. A client sends the same few documents
+   * over and over, so each is checked once (parse errors are thrown, never remembered).
+   */
+  private checkedDocument(query: string): CheckedDocument {
+    const known = this.checkedDocuments.get(query);
+    if (known) return known;
+    const document = parse(query);
+    const checked = { document, validationErrors: validate(this.schema, document) };
+    if (this.checkedDocuments.size >= REMEMBERED_DOCUMENTS) this.checkedDocuments.clear();
+    this.checkedDocuments.set(query, checked);
+    return checked;
+  }
+
   private async serveGraphql(request: Request): Promise<Response> {
     this.stats.requests += 1;
     const storm = this.faults.drawStorm();
@@ -270,13 +292,13 @@ export class SageActiveEmulator implements SageActiveState {
         { message: 'The request body must be JSON: { "query": ..., "variables": ... }.' },
       ]);
     }
-    let document: DocumentNode;
+    let checked: CheckedDocument;
     try {
-      document = parse(body.query);
+      checked = this.checkedDocument(body.query);
     } catch (error) {
       return graphqlErrors(400, [error as GraphQLError]);
     }
-    const validationErrors = validate(this.schema, document);
+    const { document, validationErrors } = checked;
     if (validationErrors.length > 0) return graphqlErrors(400, validationErrors);
     const operation = getOperationAST(document, body.operationName);
     if (!operation)

@@ -6,7 +6,7 @@
 import { GraphQLError, locatedError, responsePathAsArray, type GraphQLResolveInfo } from "graphql";
 import { centsToDecimalString, DomainError } from "@encaisse/shared";
 import { localizedMessage, SageBusinessError, BUSINESS_ERRORS } from "./business-errors";
-import { type ConnectionArgs, connectionOf } from "./connection";
+import { type ConnectionArgs, connectionOf, plainRows, type RowSource } from "./connection";
 import { createCustomer, createProduct, type CustomerInput, type ProductInput } from "./customers";
 import { renderTextPdf } from "./pdf";
 import type { OrganizationData } from "./records";
@@ -25,11 +25,16 @@ import {
   settleOpenItems,
 } from "./sales";
 import {
+  customerRows,
+  entryPaymentRows,
+  entryRows,
+  invoiceRows,
+  openItemRows,
+  productRows,
+} from "./rows";
+import {
   customerView,
-  entryPaymentViews,
-  entryView,
   invoiceView,
-  openItemView,
   organizationDetailView,
   organizationView,
   productView,
@@ -132,8 +137,8 @@ function writing(run: (ctx: RuleContext, args: Record<string, unknown>) => unkno
   });
 }
 
-function list(rows: readonly unknown[]): Resolver {
-  return (args, _context, info) => connectionOf(rows, args as ConnectionArgs, info);
+function list<R>(source: RowSource<R>): Resolver {
+  return (args, _context, info) => connectionOf(source, args as ConnectionArgs, info);
 }
 
 function input<T>(args: Record<string, unknown>): T {
@@ -148,7 +153,7 @@ export function rootValue(): Record<string, Resolver> {
     }),
     organizations: guarded((args, context, info) =>
       connectionOf(
-        context.state.organizations().map(organizationView),
+        plainRows(context.state.organizations().map(organizationView)),
         args as ConnectionArgs,
         info,
       ),
@@ -166,54 +171,38 @@ export function rootValue(): Record<string, Resolver> {
     },
 
     organizationDetail: scoped((org, args, context, info) =>
-      list([organizationDetailView(org)])(args, context, info),
+      list(plainRows([organizationDetailView(org)]))(args, context, info),
     ),
     organizationSalesSetupByOrgId: scoped((org, args) => {
       if (String(args.id).toLowerCase() !== org.organization.id)
         throw new GraphQLError(NOT_AUTHORIZED, { extensions: { code: "AUTH_NOT_AUTHORIZED" } });
       return { id: org.salesSetupId, defaultSalesPostingInvoiceJournalTypeId: org.salesJournalId };
     }),
-    customers: scoped((org, args, context, info) =>
-      list([...org.customers.values()].map((customer) => customerView(org, customer)))(
-        args,
-        context,
-        info,
-      ),
-    ),
-    products: scoped((org, args, context, info) =>
-      list([...org.products.values()].map((product) => productView(org, product)))(
-        args,
-        context,
-        info,
-      ),
-    ),
+    customers: scoped((org, args, context, info) => list(customerRows(org))(args, context, info)),
+    products: scoped((org, args, context, info) => list(productRows(org))(args, context, info)),
     taxGroups: scoped((org, args, context, info) =>
-      list(org.taxGroups.map(taxGroupView))(args, context, info),
+      list(plainRows(org.taxGroups.map(taxGroupView)))(args, context, info),
     ),
     taxes: scoped((org, args, context, info) =>
-      list(org.taxGroups.map(taxView))(args, context, info),
+      list(plainRows(org.taxGroups.map(taxView)))(args, context, info),
     ),
     journalTypes: scoped((org, args, context, info) =>
-      list(org.journalTypes.map((journal) => ({ ...journal })))(args, context, info),
+      list(plainRows(org.journalTypes.map((journal) => ({ ...journal }))))(args, context, info),
     ),
     paymentMethods: scoped((org, args, context, info) =>
-      list(org.paymentMethods.map((method) => ({ ...method })))(args, context, info),
+      list(plainRows(org.paymentMethods.map((method) => ({ ...method }))))(args, context, info),
     ),
     salesInvoices: scoped((org, args, context, info) =>
-      list([...org.invoices.values()].map((invoice) => invoiceView(org, invoice)))(
-        args,
-        context,
-        info,
-      ),
+      list(invoiceRows(org))(args, context, info),
     ),
     salesInvoiceOpenItems: scoped((org, args, context, info) =>
-      list([...org.openItems.values()].map((item) => openItemView(org, item)))(args, context, info),
+      list(openItemRows(org))(args, context, info),
     ),
     accountingEntries: scoped((org, args, context, info) =>
-      list([...org.entries.values()].map((entry) => entryView(org, entry)))(args, context, info),
+      list(entryRows(org))(args, context, info),
     ),
     accountingEntryPayments: scoped((org, args, context, info) =>
-      list(entryPaymentViews(org))(args, context, info),
+      list(entryPaymentRows(org))(args, context, info),
     ),
     documentPdfPreview: scoped((org, args) => {
       const request = input<{ type: string; id: string }>(args);

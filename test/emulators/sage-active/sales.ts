@@ -146,6 +146,12 @@ function seriesFor(
   return type === "CREDIT_NOTE" ? org.creditNoteSeries : org.invoiceSeries;
 }
 
+function numberTaken(org: OrganizationData, operationalNumber: string): boolean {
+  for (const invoice of org.invoices.values())
+    if (invoice.operationalNumber === operationalNumber) return true;
+  return false;
+}
+
 function nextNumber(org: OrganizationData, series: SeriesRecord): string {
   const taken = new Set([...org.invoices.values()].map((invoice) => invoice.operationalNumber));
   for (;;) {
@@ -312,10 +318,7 @@ export function createSalesInvoice(
     failures.add(BUSINESS_ERRORS.operationDateAfterDocumentDate, "operationDate");
   }
   const operationalNumber = blankToNull(input.operationalNumber);
-  if (
-    operationalNumber !== null &&
-    [...org.invoices.values()].some((invoice) => invoice.operationalNumber === operationalNumber)
-  ) {
+  if (operationalNumber !== null && numberTaken(org, operationalNumber)) {
     failures.add(BUSINESS_ERRORS.operationalNumberAlreadyExists, operationalNumber);
   }
   const type = options.creditNoteOf === undefined ? "NORMAL" : "CREDIT_NOTE";

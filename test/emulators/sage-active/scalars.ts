@@ -120,6 +120,8 @@ export function uuidScalar(): Omit<GraphQLScalarTypeConfig<string, string>, "nam
   };
 }
 
+const REMEMBERED_DATE_TIMES = 100_000;
+
 export function dateTimeScalar(
   dateOutput: DateOutput,
 ): Omit<GraphQLScalarTypeConfig<string, string>, "name"> {
@@ -129,13 +131,23 @@ export function dateTimeScalar(
       `DateTime cannot parse ${JSON.stringify(value)}: expected "YYYY-MM-DD" or an ISO 8601 date-time with seconds and offset.`,
     );
   };
+  const serialize = (value: unknown): string => {
+    if (typeof value !== "string" || !isSageDateTime(value)) {
+      throw new TypeError(`DateTime cannot serialize ${JSON.stringify(value)}.`);
+    }
+    if (DATE_PATTERN.test(value)) return dateOutput === "date" ? value : `${value}T00:00:00.000Z`;
+    return new Date(value).toISOString();
+  };
+  // Every page answers thousands of timestamps, most of them answered before.
+  const serialized = new Map<string, string>();
   return {
     serialize: (value) => {
-      if (typeof value !== "string" || !isSageDateTime(value)) {
-        throw new TypeError(`DateTime cannot serialize ${JSON.stringify(value)}.`);
-      }
-      if (DATE_PATTERN.test(value)) return dateOutput === "date" ? value : `${value}T00:00:00.000Z`;
-      return new Date(value).toISOString();
+      const known = typeof value === "string" ? serialized.get(value) : undefined;
+      if (known !== undefined) return known;
+      const text = serialize(value);
+      if (serialized.size >= REMEMBERED_DATE_TIMES) serialized.clear();
+      serialized.set(value as string, text);
+      return text;
     },
     parseValue: parse,
     parseLiteral: (node) => {

@@ -239,8 +239,13 @@ export function invoiceView(org: OrganizationData, invoice: InvoiceRecord) {
     documentTypeId: invoice.documentTypeId,
     vatNumber: invoice.vatNumber,
     countryAcronym: invoice.countryAcronym,
-    mainAddress: salesAddressView(invoice.mainAddress),
-    deliveryAddress: salesAddressView(invoice.deliveryAddress),
+    // Built when asked for: a page of invoices rarely selects addresses or lines.
+    get mainAddress() {
+      return salesAddressView(invoice.mainAddress);
+    },
+    get deliveryAddress() {
+      return salesAddressView(invoice.deliveryAddress);
+    },
     documentLanguage: invoice.documentLanguage,
     comments: invoice.comments,
     remarks: invoice.remarks,
@@ -274,8 +279,12 @@ export function invoiceView(org: OrganizationData, invoice: InvoiceRecord) {
     regulatoryBillingFramework: invoice.regulatoryBillingFramework,
     eInvoiceId: null,
     eInvoicingStatus: null,
-    paymentTermLines: invoice.paymentTermLines.map((line) => paymentTermLineView(org, line)),
-    lines: invoice.lines.map((line) => invoiceLineView(org, invoice, line)),
+    get paymentTermLines() {
+      return invoice.paymentTermLines.map((line) => paymentTermLineView(org, line));
+    },
+    get lines() {
+      return invoice.lines.map((line) => invoiceLineView(org, invoice, line));
+    },
     get openItems() {
       return invoice.openItemIds.flatMap((id) => {
         const item = org.openItems.get(id);
@@ -285,7 +294,7 @@ export function invoiceView(org: OrganizationData, invoice: InvoiceRecord) {
   };
 }
 
-function entryPaymentView(
+export function entryPaymentView(
   org: OrganizationData,
   entry: EntryRecord,
   line: EntryLineRecord,
@@ -332,18 +341,22 @@ export function entryLineView(org: OrganizationData, entry: EntryRecord, line: E
   };
 }
 
-export function entryView(org: OrganizationData, entry: EntryRecord) {
-  const modificationDate = entry.lines.reduce(
+/** An entry changes when one of its lines is lettered with a settlement. */
+export function entryModificationDate(entry: EntryRecord): string {
+  return entry.lines.reduce(
     (latest, line) =>
       line.payment && line.payment.modificationDate > latest
         ? line.payment.modificationDate
         : latest,
     entry.creationDate,
   );
+}
+
+export function entryView(org: OrganizationData, entry: EntryRecord) {
   return {
     id: entry.id,
     creationDate: entry.creationDate,
-    modificationDate,
+    modificationDate: entryModificationDate(entry),
     sourceType: entry.sourceType,
     date: entry.date,
     documentDate: entry.date,
@@ -364,12 +377,4 @@ export function entryView(org: OrganizationData, entry: EntryRecord) {
       return entry.lines.map((line) => entryLineView(org, entry, line));
     },
   };
-}
-
-export function entryPaymentViews(org: OrganizationData) {
-  return [...org.entries.values()].flatMap((entry) =>
-    entry.lines.flatMap((line) =>
-      line.payment ? [entryPaymentView(org, entry, line, line.payment)] : [],
-    ),
-  );
 }
