@@ -16,9 +16,12 @@ import type { Backend } from "./backend";
 import { respondWithError } from "./http/errors";
 import { type HubSpotAuthVariables, hubspotSigned } from "./http/hubspot-auth";
 import { cardRoutes } from "./routes/cards";
+import { extensionRoutes } from "./routes/extension";
 import { invoiceRoutes } from "./routes/invoices";
+import { jobRoutes } from "./routes/jobs";
 import { oauthRoutes } from "./routes/oauth";
 import { settingsRoutes } from "./routes/settings";
+import { webhookRoutes } from "./routes/webhooks";
 
 export type AppEnv = { Variables: HubSpotAuthVariables };
 
@@ -65,6 +68,9 @@ export function createApp(backend: Backend): Hono<AppEnv> {
   app.route("/", invoiceRoutes(backend));
   app.route("/", settingsRoutes(backend));
   app.route("/", oauthRoutes(backend));
+  app.route("/", webhookRoutes(backend));
+  app.route("/", extensionRoutes(backend));
+  app.route("/", jobRoutes(backend));
   return app;
 }
 

@@ -7,6 +7,8 @@ import { DomainError } from "@encaisse/shared";
 import type { Config } from "./config";
 import { createHubSpotLimiters, HubSpotCrm } from "./hubspot/crm";
 import { HubSpotOAuth } from "./hubspot/oauth";
+import { InProcessJobQueue } from "./jobs/in-process";
+import type { JobQueue } from "./jobs/types";
 import { type Clock, systemClock } from "./net/clock";
 import { OAuthSession } from "./net/oauth-session";
 import type { RateLimiter } from "./net/rate-limit";
@@ -63,6 +65,8 @@ export interface Backend {
   provider(tenant: Tenant): Promise<AccountingProvider | null>;
   /** The installed tenant, or TENANT_NOT_INSTALLED. */
   tenant(portalId: string): Promise<Tenant>;
+  /** Where routes and webhooks queue background work (sync, dunning, deal won). */
+  readonly jobs: JobQueue;
   close(): Promise<void>;
 }
 
@@ -72,6 +76,8 @@ export interface BackendOptions {
   readonly fetch?: typeof fetch;
   /** An already opened store (tests share one). */
   readonly store?: Store;
+  /** The job queue; an in-process one by default. */
+  readonly jobs?: JobQueue;
 }
 
 export const OAUTH_CALLBACK_PATHS = {
@@ -119,6 +125,8 @@ export async function openBackend(config: Config, options: BackendOptions = {}):
     };
   };
 
+  const jobs = options.jobs ?? new InProcessJobQueue({ clock });
+
   return {
     config,
     store,
@@ -126,6 +134,7 @@ export async function openBackend(config: Config, options: BackendOptions = {}):
     clock,
     logger,
     hubspotOAuth,
+    jobs,
     crm(portalId) {
       return new HubSpotCrm({
         portalId,

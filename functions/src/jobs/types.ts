@@ -1,0 +1,57 @@
+/**
+ * The background work of the backend, as values: what a job is, and the one interface that
+ * queues it. Two queues implement it: pg-boss over PostgreSQL in production, and an
+ * in-process queue with the same semantics over the embedded database. Routes and
+ * webhooks only ever enqueue; the handlers (sync, dunning, deal won) never know which
+ * queue ran them.
+ */
+
+/** Pull what changed in the accounting software and push the rollups to HubSpot. */
+export interface SyncJob {
+  readonly kind: "sync";
+  readonly tenantId: string;
+  readonly reason: "schedule" | "connect" | "manual";
+}
+
+/** Run the dunning plan of one tenant for one Paris calendar day (YYYY-MM-DD). */
+export interface DunningJob {
+  readonly kind: "dunning";
+  readonly tenantId: string;
+  readonly day: string;
+}
+
+/** A deal reached a won stage: invoice it if the tenant turned the rule on. */
+export interface DealWonJob {
+  readonly kind: "deal-won";
+  readonly tenantId: string;
+  readonly dealId: string;
+  /** HubSpot's `occurredAt` of the stage change (ms), to ignore an older, late delivery. */
+  readonly occurredAt: number;
+  /** The stage the deal moved to. */
+  readonly stageId: string;
+}
+
+export type Job = SyncJob | DunningJob | DealWonJob;
+export type JobKind = Job["kind"];
+
+export interface JobHandlers {
+  readonly sync: (job: SyncJob) => Promise<void>;
+  readonly dunning: (job: DunningJob) => Promise<void>;
+  readonly "deal-won": (job: DealWonJob) => Promise<void>;
+}
+
+export interface DeadLetter {
+  readonly kind: JobKind;
+  readonly tenantId: string;
+  readonly failedAt: string;
+  readonly attempts: number;
+  /** The error's code (never its full text: it may carry personal data). */
+  readonly errorCode: string;
+}
+
+export interface JobQueue {
+  /** Queues the job; returns once it is durably accepted (not when it has run). */
+  enqueue(job: Job): Promise<void>;
+  /** Jobs that failed every retry, newest first (shown by `encaisse doctor`). */
+  deadLetters(limit?: number): Promise<readonly DeadLetter[]>;
+}
