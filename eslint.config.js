@@ -97,6 +97,18 @@ export default tseslint.config(
     rules: { "no-restricted-properties": "off" },
   },
   {
+    // The browser extension: page, panel and worker code run in the browser.
+    files: ["extension/src/**/*.{ts,tsx}", "extension/test/**/*.{ts,tsx}"],
+    languageOptions: {
+      globals: { ...globals.browser, chrome: "readonly" },
+      parserOptions: { ecmaFeatures: { jsx: true } },
+    },
+  },
+  {
+    files: ["extension/scripts/**"],
+    rules: { "no-console": "off" },
+  },
+  {
     files: ["scripts/**", "test/bench/**", "functions/src/cli/**", "functions/src/server.ts"],
     rules: { "no-console": "off" },
   },

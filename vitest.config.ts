@@ -32,6 +32,19 @@ export default defineConfig({
         },
       },
       {
+        // The browser extension: happy-dom for the panel and the page detection, the fake
+        // browser (`@webext-core/fake-browser`) as `chrome`, msw for the backend.
+        esbuild: { jsx: "automatic" },
+        resolve: { alias: { "~": new URL("./extension/src", import.meta.url).pathname } },
+        test: {
+          name: "extension",
+          root: "./extension",
+          include: ["test/**/*.test.{ts,tsx}"],
+          environment: "happy-dom",
+          setupFiles: ["./test/setup.ts"],
+        },
+      },
+      {
         test: {
           name: "test",
           root: "./test",

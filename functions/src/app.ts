@@ -14,16 +14,23 @@ import { Hono } from "hono";
 import { DomainError } from "@encaisse/shared";
 import type { Backend } from "./backend";
 import { respondWithError } from "./http/errors";
+import type { ExtensionAuthVariables } from "./http/extension-auth";
 import { type HubSpotAuthVariables, hubspotSigned } from "./http/hubspot-auth";
 import { cardRoutes } from "./routes/cards";
-import { extensionRoutes } from "./routes/extension";
+import {
+  EXTENSION_ORIGIN_PATHS,
+  EXTENSION_TOKEN_PATHS,
+  extensionCors,
+  extensionRoutes,
+  extensionTokenAuth,
+} from "./routes/extension";
 import { invoiceRoutes } from "./routes/invoices";
 import { jobRoutes } from "./routes/jobs";
 import { oauthRoutes } from "./routes/oauth";
 import { settingsRoutes } from "./routes/settings";
 import { webhookRoutes } from "./routes/webhooks";
 
-export type AppEnv = { Variables: HubSpotAuthVariables };
+export type AppEnv = { Variables: HubSpotAuthVariables & ExtensionAuthVariables };
 
 export function createApp(backend: Backend): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -44,14 +51,15 @@ export function createApp(backend: Backend): Hono<AppEnv> {
     c.json({ status: "ok", sandbox: backend.config.sandbox, driver: backend.store.driver }),
   );
 
-  const signed = hubspotSigned({
+  const signedOptions = {
     clientSecret: requireSecret(backend),
     publicBaseUrl: backend.config.PUBLIC_BASE_URL ?? null,
     replayGuard: {
-      recordOnce: (fingerprint) => backend.repos.seenSignatures.recordOnce(fingerprint),
+      recordOnce: (fingerprint: string) => backend.repos.seenSignatures.recordOnce(fingerprint),
     },
     clock: backend.clock,
-  });
+  };
+  const signed = hubspotSigned(signedOptions);
   // "/x/*" also matches "/x" itself; listing both would verify (and so "replay") twice.
   for (const prefix of [
     "/v1/cards/*",
@@ -60,9 +68,16 @@ export function createApp(backend: Backend): Hono<AppEnv> {
     "/v1/settings",
     "/v1/connections/*",
     "/v1/sync/*",
+    "/v1/extension/pairing-codes",
+    "/v1/extension/tokens/*",
   ]) {
     app.use(prefix, signed);
   }
+  // Webhook deliveries name their portal per event, inside the signed body, not in the query.
+  app.use("/v1/webhooks/*", hubspotSigned({ ...signedOptions, portalFrom: "none" }));
+  for (const path of EXTENSION_ORIGIN_PATHS) app.use(path, extensionCors);
+  const paired = extensionTokenAuth(backend);
+  for (const path of EXTENSION_TOKEN_PATHS) app.use(path, paired);
 
   app.route("/", cardRoutes(backend));
   app.route("/", invoiceRoutes(backend));

@@ -7,11 +7,13 @@ import { DomainError } from "@encaisse/shared";
 import type { Config } from "./config";
 import { createHubSpotLimiters, HubSpotCrm } from "./hubspot/crm";
 import { HubSpotOAuth } from "./hubspot/oauth";
-import { InProcessJobQueue } from "./jobs/in-process";
-import type { JobQueue } from "./jobs/types";
+import { errorCodeOf } from "./jobs/keys";
+import { createJobQueue, isWorkingQueue } from "./jobs/queue";
+import type { JobQueue, WorkingJobQueue } from "./jobs/types";
 import { type Clock, systemClock } from "./net/clock";
 import { OAuthSession } from "./net/oauth-session";
 import type { RateLimiter } from "./net/rate-limit";
+import { createSharedLimiters } from "./net/shared-limiters";
 import type { AccountingProvider } from "./providers/provider";
 import {
   PennylaneProvider,
@@ -67,6 +69,8 @@ export interface Backend {
   tenant(portalId: string): Promise<Tenant>;
   /** Where routes and webhooks queue background work (sync, dunning, deal won). */
   readonly jobs: JobQueue;
+  /** The same queue's worker side (start, stop); null when the given queue only enqueues. */
+  readonly workers: WorkingJobQueue | null;
   close(): Promise<void>;
 }
 
@@ -111,8 +115,15 @@ export async function openBackend(config: Config, options: BackendOptions = {}):
     `${config.publicBaseUrl}${OAUTH_CALLBACK_PATHS.hubspot}`,
     extra,
   );
+  // On PostgreSQL every process draws from one budget per token and account.
+  const shared = config.DATABASE_URL
+    ? createSharedLimiters(store.db, {
+        clock,
+        onError: (error) => logger.warn("rate limit hold not shared", { code: errorCodeOf(error) }),
+      })
+    : null;
   const limiters: { limiter: RateLimiter; searchLimiter: RateLimiter } =
-    createHubSpotLimiters(clock);
+    shared?.hubspot ?? createHubSpotLimiters(clock);
 
   const pennylaneOAuthConfig = () => {
     if (!config.PENNYLANE_CLIENT_ID || !config.PENNYLANE_CLIENT_SECRET) return null;
@@ -125,7 +136,14 @@ export async function openBackend(config: Config, options: BackendOptions = {}):
     };
   };
 
-  const jobs = options.jobs ?? new InProcessJobQueue({ clock });
+  const jobs =
+    options.jobs ??
+    createJobQueue(config, store, {
+      clock,
+      onError: (error, context) =>
+        logger.warn("job attempt failed", { ...context, code: errorCodeOf(error) }),
+    });
+  const ownsQueue = options.jobs === undefined;
 
   return {
     config,
@@ -135,6 +153,7 @@ export async function openBackend(config: Config, options: BackendOptions = {}):
     logger,
     hubspotOAuth,
     jobs,
+    workers: isWorkingQueue(jobs) ? jobs : null,
     crm(portalId) {
       return new HubSpotCrm({
         portalId,
@@ -160,7 +179,12 @@ export async function openBackend(config: Config, options: BackendOptions = {}):
         const secret = await repos.credentials.load(tenant.tenantId, "pennylane");
         if (!secret) return null;
         const connectionId = `${tenant.tenantId}:pennylane:${tenant.providerAccountId ?? "default"}`;
-        const common = { connectionId, baseUrl: config.PENNYLANE_API_URL, ...extra };
+        const common = {
+          connectionId,
+          baseUrl: config.PENNYLANE_API_URL,
+          ...extra,
+          ...(shared ? { limiter: shared.pennylane } : {}),
+        };
         if (secret.method === "api_token")
           return new PennylaneProvider({ ...common, auth: pennylaneApiTokenAuth(secret.token) });
         const oauth = pennylaneOAuthConfig();
@@ -199,11 +223,13 @@ export async function openBackend(config: Config, options: BackendOptions = {}):
           organizationId: tenant.providerAccountId,
           tokens: repos.tokenStore(tenant.tenantId, "sage_active"),
           ...extra,
+          ...(shared ? { limiter: shared.sageActive } : {}),
         });
       }
       return null;
     },
     async close() {
+      if (ownsQueue && isWorkingQueue(jobs)) await jobs.stop();
       if (!options.store) await store.close();
     },
   };

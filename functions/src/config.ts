@@ -33,6 +33,18 @@ const environmentSchema = z.object({
   ENCAISSE_SANDBOX: z.enum(["0", "1"]).optional(),
   ENCAISSE_DATA_DIR: z.string().default(".data"),
   CRON_SECRET: optionalSecret,
+  /** Minutes between two syncs of every tenant (a divisor of 60, so ticks fall on the hour). */
+  ENCAISSE_SYNC_EVERY_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(60)
+    .refine((minutes) => 60 % minutes === 0, "must divide 60 (5, 10, 15, 20, 30, 60…)")
+    .default(15),
+  /** `0`: this process serves HTTP only; jobs run in other processes (or a Lambda worker). */
+  ENCAISSE_WORKERS: z.enum(["0", "1"]).default("1"),
+  /** Jobs of each kind one worker process runs at once. */
+  ENCAISSE_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;
@@ -41,6 +53,8 @@ export interface Config extends Environment {
   /** Emulated HubSpot, Pennylane and Sage Active with a demo tenant: no account needed. */
   readonly sandbox: boolean;
   readonly publicBaseUrl: string;
+  /** ENCAISSE_SYNC_EVERY_MINUTES, read. */
+  readonly syncEveryMinutes: number;
 }
 
 export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
@@ -83,5 +97,6 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     ...environment,
     sandbox,
     publicBaseUrl: environment.PUBLIC_BASE_URL ?? `http://localhost:${environment.PORT}`,
+    syncEveryMinutes: environment.ENCAISSE_SYNC_EVERY_MINUTES,
   };
 }

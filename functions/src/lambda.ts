@@ -22,6 +22,9 @@ import { DomainError } from "@encaisse/shared";
 import { type AppEnv, createApp } from "./app";
 import { jsonLogger, openBackend } from "./backend";
 import { type Config, loadConfig } from "./config";
+import { jobHandlers } from "./jobs/handlers";
+import { PgBossJobQueue } from "./jobs/pg-boss";
+import { enqueueDueJobs } from "./jobs/tick";
 
 export type LambdaHandler = (
   event: LambdaEvent,
@@ -108,3 +111,37 @@ function unavailable(): APIGatewayProxyResult {
 }
 
 export const handler: LambdaHandler = createLambdaHandler(() => openLambdaApplication(process.env));
+
+/**
+ * The scheduled worker on Lambda (an EventBridge Scheduler target, every
+ * ENCAISSE_SYNC_EVERY_MINUTES): queues the jobs due now, then runs queued jobs until none
+ * is left or the invocation is about to time out. Jobs still running then are failed back to
+ * pg-boss and retried by the next invocation, so set the function's timeout well above the
+ * schedule's period (15 minutes for a 15-minute schedule).
+ */
+export async function runScheduledWorker(
+  environment: Readonly<Record<string, string | undefined>>,
+  remainingMs: () => number,
+): Promise<{ queued: number; left: number }> {
+  const config = loadConfig({ ...environment, ENCAISSE_WORKERS: "1" });
+  if (!config.DATABASE_URL) {
+    throw new DomainError("CONFIG_INVALID", "Set DATABASE_URL: the Lambda worker runs pg-boss.");
+  }
+  const backend = await openBackend(config);
+  try {
+    const report = await enqueueDueJobs(backend, new Date(backend.clock.now()));
+    const queue = backend.workers;
+    if (!(queue instanceof PgBossJobQueue)) return { queued: report.sync, left: 0 };
+    await queue.start(jobHandlers(backend));
+    // Leave a minute to hand unfinished jobs back before Lambda stops the process.
+    while (remainingMs() > 60_000 && (await queue.pending()) > 0) {
+      await backend.clock.sleep(2_000);
+    }
+    return { queued: report.sync + report.dunning, left: await queue.pending() };
+  } finally {
+    await backend.close();
+  }
+}
+
+export const worker = (_event: unknown, context?: { getRemainingTimeInMillis(): number }) =>
+  runScheduledWorker(process.env, () => context?.getRemainingTimeInMillis() ?? 14 * 60_000);

@@ -9,6 +9,7 @@ import { DomainError } from "@encaisse/shared";
 import { createApp } from "./app";
 import { type Backend, jsonLogger, type Logger, openBackend } from "./backend";
 import { loadConfig } from "./config";
+import { type RunningJobs, startJobs } from "./jobs/workers";
 import { listen } from "./http/node-server";
 import { claimEmbeddedStore, embeddedStoreDir } from "./runtime/embedded-owner";
 import { stopOnSignals } from "./runtime/shutdown";
@@ -17,6 +18,8 @@ export interface RunningServer {
   readonly backend: Backend;
   readonly port: number;
   readonly startupMs: number;
+  /** This process's workers and schedule (none with ENCAISSE_WORKERS=0). */
+  readonly jobs: RunningJobs;
   close(): Promise<void>;
 }
 
@@ -41,6 +44,12 @@ export async function startServer(
     claim?.release();
     throw error;
   });
+  const jobs = await startJobs(backend).catch(async (error: unknown) => {
+    await http.close();
+    await backend.close();
+    claim?.release();
+    throw error;
+  });
   const startupMs = Math.round(performance.now() - started);
   // Never a secret here: no DATABASE_URL, no client id, only where and how we run.
   logger.info("encaisse listening", {
@@ -49,14 +58,17 @@ export async function startServer(
     sandbox: config.sandbox,
     driver: backend.store.driver,
     nodeEnv: config.NODE_ENV,
+    workers: jobs.working,
     startupMs,
   });
   return {
     backend,
     port: http.port,
     startupMs,
+    jobs,
     async close() {
       await http.close();
+      await jobs.stop();
       await backend.close();
       claim?.release();
     },

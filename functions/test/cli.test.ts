@@ -3,7 +3,10 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { deadLetterChecks } from "../src/cli/doctor";
 import { runCli } from "../src/cli/main";
+import { DeadLetterRepository } from "../src/jobs/dead-letters";
+import { openStore } from "../src/store";
 import type { CliIo } from "../src/cli/io";
 import { curlCommand, shellQuote, signHubSpotCall } from "../src/cli/signed-call";
 import { verifySignatureV3 } from "../src/hubspot/signature";
@@ -244,4 +247,44 @@ describe("encaisse sign", () => {
       `curl -sS -X POST 'http://localhost:3000/v1/cards/links?portalId=1' -H 'X-HubSpot-Signature-v3: ${call.headers["X-HubSpot-Signature-v3"]}' -H 'X-HubSpot-Request-Timestamp: 1700000000000' -H 'Content-Type: application/json' --data-raw '{"note":"l'\\''acompte"}'`,
     );
   });
+});
+
+describe("encaisse doctor's dead letters", () => {
+  it("lists the jobs that failed every attempt, newest first, as warnings", async () => {
+    const store = await openStore({ inMemory: true });
+    try {
+      expect(await deadLetterChecks(store)).toEqual([
+        { label: "dead letters", status: "ok", detail: "no job failed every attempt" },
+      ]);
+      const letters = new DeadLetterRepository(store.db);
+      await letters.record(
+        { kind: "sync", tenantId: "62515", reason: "schedule" },
+        {
+          kind: "sync",
+          tenantId: "62515",
+          failedAt: "2026-03-16T08:15:00.000Z",
+          attempts: 3,
+          errorCode: "PROVIDER_AUTH_FAILED",
+        },
+      );
+      await letters.record(
+        { kind: "dunning", tenantId: "77001", day: "2026-03-17" },
+        {
+          kind: "dunning",
+          tenantId: "77001",
+          failedAt: "2026-03-17T07:00:00.000Z",
+          attempts: 3,
+          errorCode: "HUBSPOT_UNAVAILABLE",
+        },
+      );
+      const checks = await deadLetterChecks(store);
+      expect(checks.map((check) => check.status)).toEqual(["warn", "warn", "warn"]);
+      expect(checks.slice(1).map((check) => check.detail)).toEqual([
+        "dunning tenant 77001 2026-03-17T07:00:00.000Z after 3 attempts: HUBSPOT_UNAVAILABLE",
+        "sync tenant 62515 2026-03-16T08:15:00.000Z after 3 attempts: PROVIDER_AUTH_FAILED",
+      ]);
+    } finally {
+      await store.close();
+    }
+  }, 60_000);
 });

@@ -1,8 +1,8 @@
 /**
  * Points the HubSpot project at a deployed backend before `hs project upload`:
  * ENCAISSE_BACKEND_URL (the backend's public https origin, PUBLIC_BASE_URL on the backend)
- * becomes `permittedUrls.fetch` and the OAuth redirect URL in app-hsmeta.json, and the
- * `BACKEND_URL` every card calls.
+ * becomes `permittedUrls.fetch` and the OAuth redirect URL in app-hsmeta.json, the webhooks'
+ * target URL in webhooks/webhooks-hsmeta.json, and the `BACKEND_URL` every card calls.
  *
  *   ENCAISSE_BACKEND_URL=https://api.example.fr npx tsx hubspot-app/scripts/configure.ts
  */
@@ -13,6 +13,9 @@ import { format, resolveConfig } from "prettier";
 
 /** The backend's HubSpot install callback (functions/src/routes/oauth.ts). */
 export const OAUTH_CALLBACK_PATH = "/oauth/hubspot/callback";
+
+/** Where HubSpot delivers the deal-stage webhooks (functions/src/routes/webhooks.ts). */
+export const WEBHOOK_PATH = "/v1/webhooks/hubspot";
 
 const BACKEND_URL_LINE = /^export const BACKEND_URL = "[^"]*";$/m;
 
@@ -58,6 +61,10 @@ interface AppConfig {
   };
 }
 
+interface WebhooksConfig {
+  config: { settings: { targetUrl: string } };
+}
+
 async function writeFormatted(file: string, text: string): Promise<void> {
   const options = (await resolveConfig(file)) ?? {};
   await writeFile(file, await format(text, { ...options, filepath: file }));
@@ -75,6 +82,11 @@ export async function configureBackend(
   app.config.permittedUrls.fetch = [origin];
   app.config.auth.redirectUrls = [`${origin}${OAUTH_CALLBACK_PATH}`];
   await writeFormatted(appFile, JSON.stringify(app, null, 2));
+
+  const webhooksFile = path.join(appDir, "webhooks", "webhooks-hsmeta.json");
+  const webhooks = JSON.parse(await readFile(webhooksFile, "utf8")) as WebhooksConfig;
+  webhooks.config.settings.targetUrl = `${origin}${WEBHOOK_PATH}`;
+  await writeFormatted(webhooksFile, JSON.stringify(webhooks, null, 2));
 
   const constantFile = path.join(appDir, "cards", "utils", "backend-url.ts");
   const source = await readFile(constantFile, "utf8");

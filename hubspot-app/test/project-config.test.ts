@@ -75,6 +75,7 @@ describe("the HubSpot project", () => {
       encaisse_invoices_card: "CARD",
       encaisse_receivables_summary_card: "CARD",
       encaisse_settings: "SETTINGS",
+      encaisse_deal_stage_webhooks: "WEBHOOKS",
     });
     for (const node of Object.values(nodes)) {
       if (node.uid !== "encaisse_app") expect(node.componentDeps["app"]).toBe("encaisse_app");

@@ -292,6 +292,16 @@ const ACTION_TEXT: Record<DunningLocale, Record<DunningAction, { title: string; 
   },
 };
 
+/** The short name of a dunning action ("Relance courtoise", "Call"…), for lists and digests. */
+export function dunningActionTitle(action: DunningAction, locale: DunningLocale): string {
+  return ACTION_TEXT[locale][action].title;
+}
+
+/** "1 jour", "8 jours", "1 day", "8 days". */
+export function formatDayCount(days: number, locale: DunningLocale): string {
+  return dayCount(days, locale);
+}
+
 function dayCount(days: number, locale: DunningLocale): string {
   const one = new Intl.PluralRules(NUMBER_LOCALE[locale]).select(days) === "one";
   if (locale === "fr") return `${days} ${one ? "jour" : "jours"}`;

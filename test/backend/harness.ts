@@ -11,6 +11,8 @@ import { signAsHubSpot } from "../../functions/src/hubspot/signature";
 import { openTestStore } from "../../functions/test/support/store";
 import type { Hono } from "hono";
 import type { StoreDriver } from "../../functions/src/store";
+import type { JobQueue } from "../../functions/src/jobs/types";
+import type { Clock } from "../../functions/src/net/clock";
 import { generateBook } from "../fixtures/generate";
 import type { Book } from "../fixtures/book";
 import { HubSpotEmulator, hubspotMswHandlers, SANDBOX_HUBSPOT_APP } from "../emulators/hubspot";
@@ -52,13 +54,19 @@ export interface HarnessOptions {
   readonly provider?: "pennylane" | "sage_active" | null;
   /** More environment for the backend's config (e.g. PENNYLANE_CLIENT_ID for OAuth tests). */
   readonly env?: Readonly<Record<string, string>>;
+  /** The backend's job queue (an in-process one by default). */
+  readonly jobs?: JobQueue;
+  /** One clock for the backend and the three emulators (e.g. a virtual one). */
+  readonly clock?: Clock;
 }
 
 export async function startBackendHarness(options: HarnessOptions = {}): Promise<BackendHarness> {
   const book = options.book ?? generateBook({ companies: 20, invoices: 300 });
-  const hubspot = new HubSpotEmulator();
-  const pennylane = new PennylaneEmulator();
-  const sage = new SageActiveEmulator({ seed: 7 });
+  const clock = options.clock;
+  const now = clock ? { now: () => new Date(clock.now()) } : {};
+  const hubspot = new HubSpotEmulator(now);
+  const pennylane = new PennylaneEmulator(now);
+  const sage = new SageActiveEmulator({ seed: 7, ...now });
   const installed = hubspot.installApp(Number(PORTAL_ID));
   const loadedHubSpot = hubspot.loadBook(Number(PORTAL_ID), book);
   pennylane.addApiToken(PENNYLANE_TOKEN);
@@ -85,7 +93,12 @@ export async function startBackendHarness(options: HarnessOptions = {}): Promise
     ...options.env,
   });
   const opened = await openTestStore(options.driver ?? "pglite");
-  const backend = await openBackend(config, { store: opened.store, logger: silentLogger });
+  const backend = await openBackend(config, {
+    store: opened.store,
+    logger: silentLogger,
+    ...(options.jobs ? { jobs: options.jobs } : {}),
+    ...(clock ? { clock } : {}),
+  });
   await backend.repos.tenants.install(PORTAL_ID);
   await backend.repos.credentials.save(PORTAL_ID, "hubspot", {
     method: "oauth",
@@ -110,7 +123,7 @@ export async function startBackendHarness(options: HarnessOptions = {}): Promise
       tokens: {
         accessToken: issued.access_token,
         refreshToken: issued.refresh_token ?? "",
-        expiresAt: Date.now() + issued.expires_in * 1000,
+        expiresAt: (clock?.now() ?? Date.now()) + issued.expires_in * 1000,
         scope: issued.scope,
       },
     });

@@ -14,9 +14,15 @@ import { fileURLToPath } from "node:url";
 import { cardsBenchmark } from "./cards";
 import { invoicesBenchmark } from "./invoices";
 import { providersBenchmark } from "./providers";
+import { syncBenchmark } from "./sync";
 import { type BenchmarkModule, formatBytes, formatMs, peakRss, printTable } from "./support";
 
-const MODULES: readonly BenchmarkModule[] = [providersBenchmark, cardsBenchmark, invoicesBenchmark];
+const MODULES: readonly BenchmarkModule[] = [
+  providersBenchmark,
+  cardsBenchmark,
+  invoicesBenchmark,
+  syncBenchmark,
+];
 /** Set in the processes that run one part for a parent run. */
 const PART_PROCESS = "ENCAISSE_BENCH_PART_PROCESS";
 

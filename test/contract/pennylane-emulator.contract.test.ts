@@ -129,6 +129,8 @@ describe("the emulator answers a realistic client session exactly as the officia
   });
   const session = new Session(emulator, clock);
   const invoiceOf = (key: string) => loaded.invoiceIds.get(key) ?? 0;
+  const sentByEmail: { status: number }[] = [];
+  let draftSendStatus = 0;
 
   beforeAll(async () => {
     await session.send("GET", "/me");
@@ -207,6 +209,11 @@ describe("the emulator answers a realistic client session exactly as the officia
     });
     await session.send("GET", `/customer_invoices/${draft.body.id}/invoice_lines?sort=rank`);
     await session.send("GET", `/customer_invoices/${draft.body.id}/payments`);
+    const draftSent = await session.send(
+      "POST",
+      `/customer_invoices/${draft.body.id}/send_by_email`,
+    );
+    draftSendStatus = draftSent.status;
     await session.send("PUT", `/customer_invoices/${draft.body.id}/finalize`);
 
     // A finalized invoice in one call, paid in part, then in full.
@@ -234,6 +241,13 @@ describe("the emulator answers a realistic client session exactly as the officia
     await session.send("GET", `/customer_invoices/${finalized.body.id}/payments`);
     await session.send("GET", `/customer_invoices/${finalized.body.id}/matched_transactions`);
     await session.send("PUT", `/customer_invoices/${finalized.body.id}/mark_as_paid`);
+    // Sent to the customer's own addresses, then to named ones; a draft cannot be sent.
+    sentByEmail.push(
+      await session.send("POST", `/customer_invoices/${finalized.body.id}/send_by_email`),
+      await session.send("POST", `/customer_invoices/${finalized.body.id}/send_by_email`, {
+        recipients: ["compta@example.fr"],
+      }),
+    );
 
     // A credit note cancelling a book invoice.
     const credit = await session.send<{ id: number }>("POST", "/customer_invoices", {
@@ -360,6 +374,14 @@ describe("the emulator answers a realistic client session exactly as the officia
     );
     expect(problems).toEqual([]);
     expect(session.exchanges.length).toBeGreaterThan(40);
+  });
+
+  it("send_by_email answers 204 and the emulator keeps who the invoice went to; a draft is refused", () => {
+    expect(sentByEmail.map((answer) => answer.status)).toEqual([204, 204]);
+    expect(draftSendStatus).toBe(422);
+    const sent = emulator.ledger.sentEmails.slice(-2);
+    expect(sent[0]?.recipients.length).toBeGreaterThan(0);
+    expect(sent[1]?.recipients).toEqual(["compta@example.fr"]);
   });
 
   it("the session covered success and error statuses", () => {

@@ -21,6 +21,8 @@ export interface BannerInfo {
   readonly curl: string;
   /** The card request of the curl, as a path: what `encaisse sign` needs to sign it again. */
   readonly cardPath: string;
+  /** A one-time code to pair the browser extension with the demo portal. */
+  readonly pairingCode?: { readonly code: string; readonly expiresAt: string };
 }
 
 export function formatBanner(info: BannerInfo, cwd = process.cwd()): string {
@@ -55,6 +57,12 @@ export function formatBanner(info: BannerInfo, cwd = process.cwd()): string {
     "Another signed request (any company, contact or deal; sign again for each request):",
     `  npx encaisse sign --env ${envFile} --portal ${info.portalId} --url '${info.cardPath}'`,
     "",
+    ...(info.pairingCode
+      ? [
+          `Browser extension: build it (npm run build -w extension), load extension/build/chrome-mv3-prod unpacked, and pair it with code ${info.pairingCode.code} (once, until ${info.pairingCode.expiresAt.slice(11, 16)} UTC).`,
+          "",
+        ]
+      : []),
     "Ctrl-C stops everything.",
     "",
   ].join("\n");

@@ -29,6 +29,7 @@ const [{ DomainError }, { stopOnSignals }, { formatBanner }, { startSandbox }] =
   import("./banner"),
   import("./sandbox"),
 ]);
+const { demoPairingCode } = await import("./pairing");
 try {
   const sandbox = await startSandbox({ port, template });
   const readyInMs = Date.now() - startedAt;
@@ -55,6 +56,7 @@ try {
       demoCompany: sandbox.demoCompany,
       curl: sandbox.cardCurl(),
       cardPath: sandbox.cardPath(),
+      pairingCode: await demoPairingCode(sandbox).catch(() => undefined),
     }),
   );
   if (process.env.ENCAISSE_STARTUP_DETAIL === "1") {

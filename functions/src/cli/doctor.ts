@@ -9,6 +9,7 @@ import { sql } from "drizzle-orm";
 import { z } from "zod";
 import { DomainError } from "@encaisse/shared";
 import { type Config, loadConfig } from "../config";
+import { DeadLetterRepository } from "../jobs/dead-letters";
 import {
   claimEmbeddedStore,
   embeddedStoreDir,
@@ -36,7 +37,8 @@ export const doctorCommand: Command = {
   usage: `Usage: encaisse doctor [--timeout <ms>]
 
 Checks, in order: the environment is valid, ENCRYPTION_KEY (or the development key),
-the database (driver, reachable, migrations applied), and that HubSpot, Pennylane and
+the database (driver, reachable, migrations applied, jobs that failed every attempt),
+and that HubSpot, Pennylane and
 Sage Active answer at their configured URLs (any HTTP answer counts as reachable).
 Exit code 1 when a check fails.
 
@@ -173,12 +175,35 @@ async function checkDatabase(config: Config, storeDir: string | null): Promise<C
             ? `${applied} of ${known} applied`
             : `${applied} applied, ${known} in this build: the database was migrated by ${applied > known ? "a newer" : "an older"} version`,
       },
+      ...(applied === known ? await deadLetterChecks(store) : []),
     ];
   } catch (error) {
     return [{ label: "migrations", status: "fail", detail: messageOf(error) }];
   } finally {
     await store.close();
   }
+}
+
+const DEAD_LETTERS_SHOWN = 10;
+
+/** Jobs that failed every attempt, newest first: a warning each, never a failure. */
+export async function deadLetterChecks(store: Store): Promise<CheckResult[]> {
+  const letters = await new DeadLetterRepository(store.db).list(DEAD_LETTERS_SHOWN);
+  if (letters.length === 0) {
+    return [{ label: "dead letters", status: "ok", detail: "no job failed every attempt" }];
+  }
+  return [
+    {
+      label: "dead letters",
+      status: "warn",
+      detail: `${letters.length === DEAD_LETTERS_SHOWN ? `the ${DEAD_LETTERS_SHOWN} newest` : letters.length} job(s) failed every attempt (kind, tenant, when, attempts, error):`,
+    },
+    ...letters.map((letter): CheckResult => ({
+      label: "dead letter",
+      status: "warn",
+      detail: `${letter.kind} tenant ${letter.tenantId} ${letter.failedAt} after ${letter.attempts} attempts: ${letter.errorCode}`,
+    })),
+  ];
 }
 
 const appliedSchema = z.object({ rows: z.array(z.object({ applied: z.coerce.number() })) });

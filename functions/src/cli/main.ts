@@ -13,6 +13,7 @@ import { doctorCommand } from "./doctor";
 import { invoiceCreateCommand } from "./invoice";
 import { type CliIo, EXIT_OK, UsageError, processIo, reportError } from "./io";
 import { signCommand } from "./sign";
+import { syncCommand } from "./sync";
 import { tenantsListCommand } from "./tenants";
 
 export const COMMANDS: readonly Command[] = [
@@ -21,6 +22,7 @@ export const COMMANDS: readonly Command[] = [
   connectPennylaneCommand,
   invoiceCreateCommand,
   signCommand,
+  syncCommand,
 ];
 
 const GLOBAL_OPTIONS = {

@@ -147,6 +147,13 @@ export interface NewTask {
   readonly dueDate: CalendarDate;
 }
 
+export interface NewOwnerTask {
+  readonly ownerId: string;
+  readonly subject: string;
+  readonly body: string;
+  readonly dueDate: CalendarDate;
+}
+
 export interface NewNote {
   readonly companyId: string;
   readonly body: string;
@@ -315,6 +322,14 @@ export class HubSpotCrm {
     };
   }
 
+  /** The deal's own properties (its current stage among them), without line items or company. */
+  async getDeal(dealId: string): Promise<CrmDeal> {
+    const deal = await this.call("deals.getById", "idempotent", (crm) =>
+      crm.deals.basicApi.getById(dealId, Object.values(DEAL_PROPERTIES)),
+    );
+    return toCrmDeal(this.parse("deals.getById", crmObjectSchema, deal));
+  }
+
   /** Deals of the company that are neither won nor lost, soonest close date first. */
   async openDealsOfCompany(companyId: string): Promise<CrmDeal[]> {
     const ids = (await this.associations("companies", companyId, "deals")).map((deal) => deal.id);
@@ -376,6 +391,24 @@ export class HubSpotCrm {
       }),
     );
     return this.engagement("tasks.create", created, task.companyId);
+  }
+
+  /** A to-do for one owner about no record in particular (a digest of several companies). */
+  async createOwnerTask(task: NewOwnerTask): Promise<{ id: string }> {
+    const created = await this.call("tasks.create", "create", (crm) =>
+      crm.objects.tasks.basicApi.create({
+        properties: {
+          hs_task_subject: task.subject,
+          hs_task_body: task.body,
+          hs_timestamp: parisInstantAt(task.dueDate, 8),
+          hs_task_status: "NOT_STARTED",
+          hs_task_type: "TODO",
+          hubspot_owner_id: task.ownerId,
+        },
+        associations: [],
+      }),
+    );
+    return { id: this.parse("tasks.create", createdSchema, created).id };
   }
 
   async createNote(note: NewNote): Promise<CreatedEngagement> {
@@ -625,12 +658,15 @@ export class HubSpotCrm {
       try {
         accessToken = await this.options.accessToken();
       } catch (error) {
+        limiter.release?.(key);
         this.report(operation, startedAt, error);
         throw error;
       }
       this.stats.requests += 1;
       try {
-        const result = await this.withTimeout(send(this.crmWith(accessToken)));
+        const result = await this.withTimeout(send(this.crmWith(accessToken))).finally(() =>
+          limiter.release?.(key),
+        );
         this.report(operation, startedAt, null);
         return result;
       } catch (thrown) {

@@ -1,12 +1,15 @@
 /**
- * The queue of the embedded database: jobs run in this process, one at a time per tenant,
- * retried with backoff, and kept as dead letters when every attempt failed. Same semantics
- * as the pg-boss queue, without its durability: a job queued here dies with the process,
- * which is fine for `npm start` and tests (the next schedule queues it again).
+ * The queue of the embedded database: jobs run in this process, one at a time per tenant
+ * lane, retried with backoff, and kept as dead letters when every attempt failed. Same
+ * semantics as the pg-boss queue (lanes, duplicates dropped while waiting, dead letters in
+ * the store), without its durability: a job queued here dies with the process, which is fine
+ * for `npm start` and tests (the next schedule queues it again).
  */
 import type { Clock } from "../net/clock";
 import { systemClock } from "../net/clock";
-import type { DeadLetter, Job, JobHandlers, JobQueue } from "./types";
+import { duplicateKeyOf, errorCodeOf, laneOf } from "./keys";
+import { runHandler } from "./run";
+import type { DeadLetter, DeadLetterStore, Job, JobHandlers, WorkingJobQueue } from "./types";
 
 export interface InProcessQueueOptions {
   readonly clock?: Clock;
@@ -14,38 +17,54 @@ export interface InProcessQueueOptions {
   readonly attempts?: number;
   /** Delay before the second attempt (doubles each time). */
   readonly backoffMs?: number;
+  /** Where dead letters go; memory by default. */
+  readonly deadLetters?: DeadLetterStore;
   readonly onError?: (job: Job, error: unknown, attempt: number) => void;
 }
 
-export class InProcessJobQueue implements JobQueue {
+export class InProcessJobQueue implements WorkingJobQueue {
   private handlers: JobHandlers | null = null;
+  private stopped = false;
   private readonly waiting: Job[] = [];
   private readonly tails = new Map<string, Promise<void>>();
-  private readonly dead: DeadLetter[] = [];
+  /** Duplicate keys of jobs queued and not started yet. */
+  private readonly pending = new Set<string>();
   private readonly clock: Clock;
   private readonly attempts: number;
   private readonly backoffMs: number;
+  private readonly dead: DeadLetterStore;
 
   constructor(private readonly options: InProcessQueueOptions = {}) {
     this.clock = options.clock ?? systemClock;
     this.attempts = options.attempts ?? 3;
     this.backoffMs = options.backoffMs ?? 1_000;
+    this.dead = options.deadLetters ?? new MemoryDeadLetters();
   }
 
-  /** Starts running jobs, those queued before included. */
-  start(handlers: JobHandlers): void {
+  start(handlers: JobHandlers): Promise<void> {
     this.handlers = handlers;
+    this.stopped = false;
     for (const job of this.waiting.splice(0)) this.schedule(job);
+    return Promise.resolve();
+  }
+
+  /** Takes no new job; resolves once the running and queued ones are done. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.idle();
   }
 
   enqueue(job: Job): Promise<void> {
-    if (this.handlers) this.schedule(job);
+    const duplicate = duplicateKeyOf(job);
+    if (this.pending.has(duplicate)) return Promise.resolve();
+    this.pending.add(duplicate);
+    if (this.handlers && !this.stopped) this.schedule(job);
     else this.waiting.push(job);
     return Promise.resolve();
   }
 
   deadLetters(limit = 20): Promise<readonly DeadLetter[]> {
-    return Promise.resolve(this.dead.slice(-limit).reverse());
+    return this.dead.list(limit);
   }
 
   /** Resolves once every job queued so far has run (tests, graceful shutdown). */
@@ -54,32 +73,35 @@ export class InProcessJobQueue implements JobQueue {
   }
 
   private schedule(job: Job): void {
-    const key = `${job.tenantId}:${job.kind === "deal-won" ? "deal" : "account"}`;
-    const previous = this.tails.get(key) ?? Promise.resolve();
+    const lane = laneOf(job);
+    const previous = this.tails.get(lane) ?? Promise.resolve();
     const tail = previous.then(() => this.run(job));
-    this.tails.set(key, tail);
+    this.tails.set(lane, tail);
     void tail.finally(() => {
-      if (this.tails.get(key) === tail) this.tails.delete(key);
+      if (this.tails.get(lane) === tail) this.tails.delete(lane);
     });
   }
 
   private async run(job: Job): Promise<void> {
+    this.pending.delete(duplicateKeyOf(job));
     const handlers = this.handlers;
     if (!handlers) return;
     for (let attempt = 1; attempt <= this.attempts; attempt += 1) {
       try {
-        await dispatch(handlers, job);
+        await runHandler(handlers, job);
         return;
       } catch (error) {
         this.options.onError?.(job, error, attempt);
         if (attempt === this.attempts) {
-          this.dead.push({
-            kind: job.kind,
-            tenantId: job.tenantId,
-            failedAt: new Date(this.clock.now()).toISOString(),
-            attempts: attempt,
-            errorCode: errorCode(error),
-          });
+          await this.dead
+            .record(job, {
+              kind: job.kind,
+              tenantId: job.tenantId,
+              failedAt: new Date(this.clock.now()).toISOString(),
+              attempts: attempt,
+              errorCode: errorCodeOf(error),
+            })
+            .catch((recordError: unknown) => this.options.onError?.(job, recordError, attempt));
           return;
         }
         await this.clock.sleep(this.backoffMs * 2 ** (attempt - 1));
@@ -88,21 +110,16 @@ export class InProcessJobQueue implements JobQueue {
   }
 }
 
-function dispatch(handlers: JobHandlers, job: Job): Promise<void> {
-  switch (job.kind) {
-    case "sync":
-      return handlers.sync(job);
-    case "dunning":
-      return handlers.dunning(job);
-    case "deal-won":
-      return handlers["deal-won"](job);
-  }
-}
+/** Dead letters of this process only (tests, and queues without a store). */
+export class MemoryDeadLetters implements DeadLetterStore {
+  private readonly letters: DeadLetter[] = [];
 
-function errorCode(error: unknown): string {
-  if (typeof error === "object" && error !== null && "code" in error) {
-    const { code } = error as { code: unknown };
-    if (typeof code === "string") return code;
+  record(_job: Job, letter: DeadLetter): Promise<void> {
+    this.letters.push(letter);
+    return Promise.resolve();
   }
-  return "INTERNAL";
+
+  list(limit = 20): Promise<readonly DeadLetter[]> {
+    return Promise.resolve(this.letters.slice(-limit).reverse());
+  }
 }

@@ -33,6 +33,7 @@ export interface DealWonJob {
 
 export type Job = SyncJob | DunningJob | DealWonJob;
 export type JobKind = Job["kind"];
+export const JOB_KINDS = ["sync", "dunning", "deal-won"] as const satisfies readonly JobKind[];
 
 export interface JobHandlers {
   readonly sync: (job: SyncJob) => Promise<void>;
@@ -54,4 +55,18 @@ export interface JobQueue {
   enqueue(job: Job): Promise<void>;
   /** Jobs that failed every retry, newest first (shown by `encaisse doctor`). */
   deadLetters(limit?: number): Promise<readonly DeadLetter[]>;
+}
+
+/** A queue that also runs jobs in this process (a worker), until stopped. */
+export interface WorkingJobQueue extends JobQueue {
+  /** Starts running jobs with these handlers, those queued before included. */
+  start(handlers: JobHandlers): Promise<void>;
+  /** Stops taking jobs and waits for the running ones to finish. */
+  stop(): Promise<void>;
+}
+
+/** Where dead letters are kept (the store's table, or memory in tests). */
+export interface DeadLetterStore {
+  record(job: Job, letter: DeadLetter): Promise<void>;
+  list(limit?: number): Promise<readonly DeadLetter[]>;
 }

@@ -10,6 +10,11 @@ export interface RateLimiter {
   acquire(key: string, signal?: AbortSignal): Promise<void>;
   /** The server said wait (429): hold every request under `key` until `untilMs`. */
   block(key: string, untilMs: number): void;
+  /**
+   * The request sent after `acquire(key)` has its answer (or failed). A limiter shared by
+   * processes counts a request until then, since the server may receive it that late.
+   */
+  release?(key: string): void;
 }
 
 export interface SlidingWindowOptions {

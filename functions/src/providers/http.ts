@@ -97,8 +97,14 @@ export class ProviderHttp {
     let replayedAfterRefresh = false;
     for (;;) {
       await this.options.limiter.acquire(this.options.limiterKey, request.signal);
-      const authHeaders = await this.options.auth.headers();
-      const response = await this.send(request, authHeaders);
+      let response: Response;
+      let authHeaders: Record<string, string>;
+      try {
+        authHeaders = await this.options.auth.headers();
+        response = await this.send(request, authHeaders);
+      } finally {
+        this.options.limiter.release?.(this.options.limiterKey);
+      }
       if (response.status === 401 && !replayedAfterRefresh && this.options.auth.onUnauthorized) {
         replayedAfterRefresh = await this.options.auth.onUnauthorized(authHeaders);
         if (replayedAfterRefresh) continue;

@@ -54,6 +54,8 @@ export interface Page<T> {
 
 export interface InvoicePage extends Page<Invoice> {
   readonly paymentsIncluded: boolean;
+  /** How many invoices the whole listing holds, where the provider counts them (progress). */
+  readonly total?: number | null;
 }
 
 export type ChangedRecord =
@@ -109,4 +111,11 @@ export interface AccountingProvider {
   listChanges(cursor: string | null, options?: { readonly limit?: number }): Promise<ChangePage>;
 
   getPdfLink(invoiceId: string): Promise<PdfLink>;
+
+  /**
+   * Has the accounting software email the (finalized) invoice to the customer's invoicing
+   * addresses, with its own template. Absent where the provider offers no such operation.
+   * Never retried: a failure may hide a sent email.
+   */
+  sendInvoiceByEmail?(invoiceId: string): Promise<void>;
 }

@@ -463,6 +463,26 @@ export class ReadModelRepository {
     return this.withPayments(tenantId, provider, rows, today);
   }
 
+  /** Every invoice of the tenant still owed after its due date (the dunning plan's work), oldest due first. */
+  async overdueInvoices(
+    tenantId: string,
+    provider: Provider,
+    today: CalendarDate = this.today(),
+  ): Promise<Invoice[]> {
+    const rows = await this.db
+      .select()
+      .from(invoices)
+      .where(
+        and(
+          eq(invoices.tenantId, tenantId),
+          eq(invoices.provider, provider),
+          filterOf("overdue", today),
+        ),
+      )
+      .orderBy(asc(invoices.dueDate), asc(invoices.id));
+    return this.withPayments(tenantId, provider, rows, today);
+  }
+
   async getInvoice(
     tenantId: string,
     provider: Provider,

@@ -400,3 +400,35 @@ export const hubspotPropertyValues = pgTable(
     }),
   ],
 );
+
+/**
+ * The request log of one rate-limited key (a provider connection, a HubSpot portal), shared
+ * by every process: send instants in the database's clock (epoch ms) of the requests still
+ * inside the window, so many workers together stay under the provider's published limit.
+ */
+export const rateLimitWindows = pgTable("rate_limit_windows", {
+  key: text("key").primaryKey(),
+  sentMs: bigint("sent_ms", { mode: "number" }).array().notNull(),
+  blockedUntilMs: bigint("blocked_until_ms", { mode: "number" }).notNull().default(0),
+  /** Who took the last slot: tells a caller whether its own attempt got one. */
+  grantedTo: text("granted_to"),
+});
+
+/**
+ * Jobs that failed every attempt (`encaisse doctor` lists them). Not tied to `tenants`: a
+ * dead letter outlives an uninstall, it is the trace of what went wrong.
+ */
+export const jobDeadLetters = pgTable(
+  "job_dead_letters",
+  {
+    id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+    kind: text("kind").notNull(),
+    tenantId: text("tenant_id").notNull(),
+    /** The job as queued (ids and dates only, never personal data). */
+    job: jsonb("job").notNull(),
+    attempts: integer("attempts").notNull(),
+    errorCode: text("error_code").notNull(),
+    failedAt: instant("failed_at").notNull(),
+  },
+  (table) => [index("job_dead_letters_failed_at").on(table.failedAt)],
+);

@@ -18,7 +18,9 @@ import { Loading, LoadFailed } from "../cards/components/CardStates.tsx";
 import { invalidFieldsOf } from "../cards/utils/api.ts";
 import { type Translator, translatorFor } from "../cards/utils/i18n.ts";
 import { AmountVisibilitySection, teamOptions } from "./components/AmountVisibilitySection.tsx";
+import { BackfillProgressBar } from "./components/BackfillProgressBar.tsx";
 import { DunningLadderEditor } from "./components/DunningLadderEditor.tsx";
+import { ExtensionPairing } from "./components/ExtensionPairing.tsx";
 import { InvoicingSection } from "./components/InvoicingSection.tsx";
 import { ProviderConnection } from "./components/ProviderConnection.tsx";
 import { SyncStatusView } from "./components/SyncStatusView.tsx";
@@ -52,6 +54,7 @@ export function SettingsPage({ context }: { context: SettingsContext }) {
           />
         ))}
         <SyncStatusView t={t} m={m} sync={page.sync} />
+        <BackfillProgressBar t={t} m={m} sync={page.sync} />
       </Flex>
       <Divider />
       <InvoicingSection m={m} form={form} onChange={page.edit} />
@@ -70,6 +73,8 @@ export function SettingsPage({ context }: { context: SettingsContext }) {
         onChange={(amountsVisibleToTeamIds) => page.edit({ amountsVisibleToTeamIds })}
       />
       <SaveBar t={t} m={m} page={page} />
+      <Divider />
+      <ExtensionPairing t={t} locale={context.user.locale} />
     </Flex>
   );
 }

@@ -241,6 +241,8 @@ export const settingsSchema = z.object({
   endOfMonthConvention: z.enum(["days_then_end_of_month", "end_of_month_then_days"]),
   freshnessWindowSeconds: z.number().int().min(30).max(86_400),
   digestEnabled: z.boolean(),
+  /** Language of the dunning tasks, reminders and digests; French when unset. */
+  dunningLocale: z.enum(["fr", "en"]).optional(),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 export const settingsUpdateSchema = settingsSchema.partial();
@@ -257,6 +259,13 @@ export const connectionSchema = z.object({
 export const connectionsResponseSchema = z.object({ connections: z.array(connectionSchema) });
 export const connectApiTokenRequestSchema = z.object({ token: z.string().min(10).max(512) });
 export const authorizeUrlResponseSchema = z.object({ url: z.string().url() });
+
+/** `POST /v1/jobs/tick` (a platform's cron): the jobs it queued. */
+export const jobTickResponseSchema = z.object({
+  tenants: z.number().int(),
+  sync: z.number().int(),
+  dunning: z.number().int(),
+});
 
 export const syncStatusResponseSchema = z.object({
   state: z.enum(["idle", "queued", "running", "failed"]),
@@ -306,9 +315,15 @@ export const extensionContextQuerySchema = z
     customerId: z.string().min(1).max(100).optional(),
     invoiceId: z.string().min(1).max(100).optional(),
     invoiceNumber: z.string().min(1).max(100).optional(),
+    /** SIREN (9 digits) or SIRET (14) shown on the page, spaces allowed. */
+    siren: z
+      .string()
+      .transform((value) => value.replace(/[\s.]/g, ""))
+      .pipe(z.string().regex(/^\d{9}(\d{5})?$/, "Expected a SIREN (9 digits) or a SIRET (14)."))
+      .optional(),
   })
-  .refine((q) => q.customerId ?? q.invoiceId ?? q.invoiceNumber, {
-    message: "Give a customerId, an invoiceId or an invoiceNumber.",
+  .refine((q) => q.customerId ?? q.invoiceId ?? q.invoiceNumber ?? q.siren, {
+    message: "Give a customerId, an invoiceId, an invoiceNumber or a siren.",
   });
 
 export const crmOwnerSchema = z.object({
@@ -398,6 +413,8 @@ export const hubspotWebhookEventSchema = z.object({
   eventType: z.string().optional(),
   attemptNumber: z.number().int(),
   objectId: z.number().int(),
+  /** Generic (`object.*`) subscriptions name the object type: deals are "0-3". */
+  objectTypeId: z.string().optional(),
   propertyName: z.string().optional(),
   propertyValue: z.string().optional(),
   changeSource: z.string().optional(),
@@ -468,6 +485,7 @@ export const endpoints = {
   },
   disconnect: { method: "DELETE", path: "/v1/connections/:provider", response: connectionSchema },
   syncStatus: { method: "GET", path: "/v1/sync/status", response: syncStatusResponseSchema },
+  jobTick: { method: "POST", path: "/v1/jobs/tick", response: jobTickResponseSchema },
   createPairingCode: {
     method: "POST",
     path: "/v1/extension/pairing-codes",
@@ -476,6 +494,11 @@ export const endpoints = {
   listExtensionTokens: {
     method: "GET",
     path: "/v1/extension/tokens",
+    response: extensionTokensResponseSchema,
+  },
+  revokeExtensionToken: {
+    method: "DELETE",
+    path: "/v1/extension/tokens/:tokenId",
     response: extensionTokensResponseSchema,
   },
   pairExtension: {

@@ -100,6 +100,8 @@ export const ERROR_STATUS = {
   PROVIDER_SCOPES_MISSING: 400,
   CONNECTION_METHOD_UNSUPPORTED: 400,
   SAGE_NO_USABLE_ORGANIZATION: 422,
+  CRON_SECRET_INVALID: 401,
+  CRON_NOT_CONFIGURED: 503,
 } as const satisfies Record<string, number>;
 
 export type KnownErrorCode = keyof typeof ERROR_STATUS;

@@ -11,7 +11,7 @@ import type { Hono } from "hono";
 import type { Book } from "../../fixtures/book";
 import type { NewIndividualCustomer } from "./customers";
 import { PennylaneFaults } from "./faults";
-import { type NewPayment, type NewProduct, PennylaneLedger } from "./ledger";
+import { type NewPayment, type NewProduct, PennylaneLedger, type SentEmail } from "./ledger";
 import { type LoadedBook, loadBookInto } from "./load-book";
 import { type OAuthClient, OAuthServer } from "./oauth";
 import { PublicFileSigner } from "./public-files";
@@ -190,6 +190,13 @@ export class PennylaneEmulator {
 
   customer(id: number): CustomerRecord | undefined {
     return this.ledger.customers.get(id);
+  }
+
+  /** The invoices emailed to customers (send_by_email), oldest first. */
+  sentEmails(invoiceId?: number): readonly SentEmail[] {
+    return this.ledger.sentEmails.filter(
+      (email) => invoiceId === undefined || email.invoiceId === invoiceId,
+    );
   }
 
   /** Releases hung requests (injected timeouts); call before closing a server. */

@@ -36,6 +36,7 @@ import {
   parseBody,
   parseInvoiceCreate,
   parseInvoiceUpdate,
+  sendByEmailSchema,
 } from "./request-bodies";
 import type { Grant, TokenStore } from "./tokens";
 
@@ -380,6 +381,17 @@ export const API_ROUTES: readonly ApiRoute[] = [
     scopes: INVOICES_WRITE,
     handle: (call, { ledger }) => {
       ledger.markAsPaid(call.id("id"));
+      return noContent();
+    },
+  },
+  {
+    method: "POST",
+    path: "/customer_invoices/{id}/send_by_email",
+    scopes: INVOICES_WRITE,
+    handle: async (call, { ledger }) => {
+      const id = call.id("id");
+      const body = parseBody(sendByEmailSchema, await call.body());
+      ledger.sendByEmail(id, body?.recipients);
       return noContent();
     },
   },

@@ -5,7 +5,7 @@ export { loadBookInto, type LoadedBook } from "./load-book";
 export type { OAuthClient } from "./oauth";
 export type { PennylaneStatsSnapshot, RateLimitSettings } from "./rate-limit";
 export type { PennylaneFaults } from "./faults";
-export type { NewPayment, NewProduct } from "./ledger";
+export type { NewPayment, NewProduct, SentEmail } from "./ledger";
 export {
   CUSTOMER_FILTERS,
   CUSTOMER_INVOICE_FILTERS,

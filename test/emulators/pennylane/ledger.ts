@@ -51,6 +51,12 @@ export interface NewPayment {
   readonly label: string;
 }
 
+export interface SentEmail {
+  readonly invoiceId: number;
+  readonly recipients: readonly string[];
+  readonly sentAt: string;
+}
+
 export interface NewProduct {
   readonly label: string;
   readonly priceBeforeTax: string;
@@ -74,6 +80,8 @@ export class PennylaneLedger {
   /** Credit notes by the invoice they are linked to, so an invoice's status costs no scan. */
   private readonly creditNotesByInvoice = new Map<number, Set<InvoiceRecord>>();
   readonly changelog = new Changelog();
+  /** Invoices emailed with send_by_email, oldest first. */
+  readonly sentEmails: SentEmail[] = [];
 
   private nextProductId = 3_001;
   private nextInvoiceId = 5_001;
@@ -307,6 +315,25 @@ export class PennylaneLedger {
     invoice.markedPaid = true;
     invoice.updatedAt = this.nowIso();
     this.log("customer_invoices", invoice, "update", invoice.updatedAt);
+  }
+
+  /**
+   * Emails a finalized invoice or credit note: to `recipients`, else to the customer's own
+   * addresses. A draft is refused, as is an invoice whose customer has no address to send to.
+   */
+  sendByEmail(id: number, recipients: readonly string[] | undefined): SentEmail {
+    const invoice = this.invoice(id);
+    if (invoice.draft)
+      throw unprocessable("A draft invoice cannot be sent by email; finalize it first.");
+    const to =
+      recipients !== undefined && recipients.length > 0
+        ? [...recipients]
+        : [...this.customer(invoice.customerId).emails];
+    if (to.length === 0)
+      throw unprocessable("The customer has no email address to send this invoice to.");
+    const sent: SentEmail = { invoiceId: id, recipients: to, sentAt: this.nowIso() };
+    this.sentEmails.push(sent);
+    return sent;
   }
 
   linkCreditNote(invoiceId: number, creditNoteId: number): InvoiceRecord {

@@ -159,6 +159,10 @@ export type InvoiceUpdate = Omit<z.infer<typeof invoiceUpdateSchema>, "invoice_l
 };
 
 export const linkCreditNoteSchema = z.strictObject({ credit_note_id: id });
+/** POST /customer_invoices/{id}/send_by_email; no body (or no recipients): the customer's own addresses. */
+export const sendByEmailSchema = z
+  .strictObject({ recipients: z.array(z.string().email()).optional() })
+  .optional();
 
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   let current = input;

@@ -34,6 +34,7 @@ import {
 } from "./invoices";
 import { pennylaneLimiterFor } from "./limiter";
 import { probe } from "./me";
+import { sendInvoiceByEmail } from "./send-by-email";
 
 export interface PennylaneProviderOptions {
   /** Our id of the connection (tenant + Pennylane company): keys the throttle and create locks. */
@@ -132,5 +133,9 @@ export class PennylaneProvider implements AccountingProvider {
 
   getPdfLink(invoiceId: string): Promise<PdfLink> {
     return getPdfLink(this.api, invoiceId);
+  }
+
+  sendInvoiceByEmail(invoiceId: string): Promise<void> {
+    return sendInvoiceByEmail(this.api, invoiceId);
   }
 }

@@ -108,11 +108,12 @@ export class SageInvoices {
       { ...variables, first: pageSize(request.limit), after },
       invoicePageDataSchema,
     );
-    const { nodes, pageInfo } = data.salesInvoices;
+    const { nodes, pageInfo, totalCount } = data.salesInvoices;
     return {
       items: await this.normalizeAll(nodes),
       nextCursor: nextCursorOf(pageInfo, after),
       paymentsIncluded: true,
+      total: totalCount ?? null,
     };
   }
 

@@ -117,6 +117,7 @@ export const SALES_INVOICES = `query SageSalesInvoices($first: Int!, $after: Str
   salesInvoices(first: $first, after: $after, order: [{ creationDate: ASC }, { id: ASC }]) {
     nodes { ${INVOICE_SUMMARY_FIELDS} }
     ${PAGE_INFO}
+    totalCount
   }
 }`;
 

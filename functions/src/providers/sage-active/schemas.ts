@@ -211,7 +211,10 @@ export type SageInvoice = z.infer<typeof sageInvoiceSchema>;
 
 export const invoicesDataSchema = z.object({ salesInvoices: nodesOnlySchema(sageInvoiceSchema) });
 export const invoicePageDataSchema = z.object({
-  salesInvoices: connectionSchema(sageInvoiceSchema),
+  // The whole-book listing also asks how many invoices there are (a backfill's progress).
+  salesInvoices: connectionSchema(sageInvoiceSchema).extend({
+    totalCount: z.number().int().nonnegative().optional(),
+  }),
 });
 
 const invoiceStepSchema = z.object({

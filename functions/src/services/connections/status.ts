@@ -124,8 +124,8 @@ export async function describeSyncStatus(backend: Backend, tenant: Tenant): Prom
   const lastRunMs = Math.max(...cursors.map((cursor) => cursor.updatedAt.getTime()));
   const backfillMoving =
     backfill !== null &&
-    backfill.total !== null &&
-    backfill.done < backfill.total &&
+    // A provider that does not count its book leaves the total unknown until the end.
+    (backfill.total === null || backfill.done < backfill.total) &&
     backend.clock.now() - lastRunMs < RUNNING_WINDOW_MS;
   return syncStatusResponseSchema.parse({
     state: lastError !== null ? "failed" : backfillMoving ? "running" : "idle",

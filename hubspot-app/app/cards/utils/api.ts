@@ -207,6 +207,22 @@ export function fetchSyncStatus() {
   return call("syncStatus");
 }
 
+// ---------------------------------------------------------------- browser extension
+
+/** A one-time code the signed-in user types in the Encaisse extension. */
+export function createExtensionPairingCode() {
+  return call("createPairingCode");
+}
+
+export function fetchExtensionTokens() {
+  return call("listExtensionTokens");
+}
+
+/** Signs one paired extension out; the answer is the extensions still paired. */
+export function revokeExtensionToken(tokenId: string) {
+  return call("revokeExtensionToken", { params: { tokenId } });
+}
+
 /** Field-level problems a refusal carries in `details.fieldErrors`, if any. */
 export function fieldErrorsOf(error: BackendError): FieldError[] {
   const parsed = z.array(fieldErrorSchema).safeParse(error.details?.["fieldErrors"]);

@@ -1,0 +1,3 @@
+import { answer } from "../../service/runtime";
+
+export default answer("log-note");
