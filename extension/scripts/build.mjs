@@ -42,6 +42,10 @@ if (backend.protocol !== "https:" && backend.hostname !== "localhost") {
   process.exit(1);
 }
 
+// The contract's JSON Schemas are regenerated from the shared zod schemas on every build.
+const contract = spawnSync("npx", ["tsx", "scripts/contract.ts"], { cwd: root, stdio: "inherit" });
+if (contract.status !== 0) process.exit(contract.status ?? 1);
+
 const backendMatch = `${backend.protocol}//${backend.hostname}/*`;
 const plasmo = spawnSync("npx", ["plasmo", "build", "--zip", "--hoist", `--tag=${tag}`], {
   cwd: root,

@@ -235,17 +235,37 @@ describe("calls to the backend", () => {
 });
 
 describe("the backend address", () => {
-  it("is the build's, and a stored override counts only in test builds and only for localhost", async () => {
-    const { local } = testBackground();
-    await local.set("backendUrlOverride", "http://localhost:4812/");
-    expect(await backendUrl(local, { builtIn: BACKEND, allowOverride: false })).toBe(BACKEND);
-    expect(await backendUrl(local, { builtIn: BACKEND, allowOverride: true })).toBe(
-      "http://localhost:4812",
-    );
-    await local.set("backendUrlOverride", "https://elsewhere.example");
-    expect(await backendUrl(local, { builtIn: BACKEND, allowOverride: true })).toBe(BACKEND);
-    expect(await backendUrl(local, { builtIn: undefined, allowOverride: false })).toBe(
+  const builtIn = { builtIn: BACKEND, allowOverride: false };
+  const testBuild = { builtIn: BACKEND, allowOverride: true };
+
+  it("is the one the extension was built with", async () => {
+    await chrome.storage.local.set({ backendUrlOverride: "http://localhost:4812" });
+    expect(await backendUrl(builtIn)).toBe(BACKEND);
+    expect(await backendUrl({ builtIn: undefined, allowOverride: false })).toBe(
       "http://localhost:3000",
     );
+  });
+
+  it("may be a localhost origin stored by a browser test, in test builds only", async () => {
+    await chrome.storage.local.set({ backendUrlOverride: "http://localhost:4812/" });
+    expect(await backendUrl(testBuild)).toBe("http://localhost:4812");
+    await chrome.storage.local.set({ backendUrlOverride: JSON.stringify("http://localhost:5000") });
+    expect(await backendUrl(testBuild)).toBe("http://localhost:5000");
+    await chrome.storage.local.set({ backendUrlOverride: "https://elsewhere.example" });
+    expect(await backendUrl(testBuild)).toBe(BACKEND);
+  });
+
+  it("is where a test build sends its calls once overridden", async () => {
+    const { send } = testBackground({ allowOverride: true });
+    await chrome.storage.local.set({ backendUrlOverride: "http://localhost:4812" });
+    server.use(
+      (await import("msw")).http.post("http://localhost:4812/v1/extension/pair", () =>
+        Response.json({ token: TOKEN, portalId: "1", userEmail: null }),
+      ),
+    );
+    expect(await send("pair", { code: PAIRING_CODE })).toMatchObject({
+      ok: true,
+      value: { portalId: "1" },
+    });
   });
 });

@@ -1,22 +1,16 @@
 /**
  * The backend as the extension sees it: the five `/v1/extension/*` endpoints of the shared
- * contract, each answer parsed with the contract's schema before anything else reads it.
- * Only the background worker imports this (it is where the token and zod live), so the side
- * panel bundle stays small.
+ * contract. Every answer is checked against the contract before anything reads it, with the
+ * JSON Schemas generated from the shared zod schemas (scripts/contract.ts): the types come
+ * from `@encaisse/shared`, the checks from contract.generated.json, and zod stays out of the
+ * bundles. Only the background worker imports this module.
  */
-import {
-  type EndpointName,
-  endpoints,
-  errorBodySchema,
-  extensionContextQuerySchema,
-  pathFor,
-} from "@encaisse/shared/contracts";
+import type { endpoints, extensionContextQuerySchema } from "@encaisse/shared/contracts";
+import contract from "./contract.generated.json";
 import { BackendError } from "./errors";
+import { firstMismatch, type JsonSchema } from "./json-schema";
 
-type ExtensionEndpoint =
-  "pairExtension" | "extensionContext" | "extensionSearch" | "extensionNote" | "extensionTask";
-
-type Schema = { parse(value: unknown): unknown };
+type ExtensionEndpoint = keyof typeof contract.endpoints;
 type Output<S> = S extends { parse(value: unknown): infer T } ? T : never;
 type ResponseOf<N extends ExtensionEndpoint> = Output<(typeof endpoints)[N]["response"]>;
 
@@ -45,21 +39,59 @@ export interface BackendClient {
   createTask(request: TaskRequest): Promise<CreatedEngagement>;
 }
 
-async function errorFrom(response: Response, endpoint: EndpointName): Promise<BackendError> {
+function invalid(message: string): BackendError {
+  return new BackendError("VALIDATION_FAILED", message, null);
+}
+
+/** What `pairRequestSchema` accepts: 8 letters or digits, any case, spaces around. */
+export function normalizedPairingCode(code: string): string {
+  const normalized = code.trim().toUpperCase();
+  if (!/^[A-Z0-9]{8}$/.test(normalized)) throw invalid("A pairing code is 8 letters or digits.");
+  return normalized;
+}
+
+/** What `extensionContextQuerySchema` accepts, as query parameters. */
+export function contextParameters(query: ContextQuery): Record<string, string> {
+  const parameters: Record<string, string> = { provider: query.provider };
+  for (const key of ["customerId", "invoiceId", "invoiceNumber"] as const) {
+    const value = query[key];
+    if (value === undefined) continue;
+    if (value.length < 1 || value.length > 100) throw invalid(`${key} is 1 to 100 characters.`);
+    parameters[key] = value;
+  }
+  if (query.siren !== undefined) {
+    const siren = query.siren.replace(/[\s.]/g, "");
+    if (!/^\d{9}(\d{5})?$/.test(siren)) throw invalid("Expected a SIREN or a SIRET.");
+    parameters.siren = siren;
+  }
+  if (Object.keys(parameters).length === 1) throw invalid("Nothing to look up on this page.");
+  return parameters;
+}
+
+function checked<T>(schema: JsonSchema, value: unknown, onMismatch: (path: string) => Error): T {
+  const mismatch = firstMismatch(schema, value);
+  if (mismatch !== null) throw onMismatch(mismatch);
+  return value as T;
+}
+
+async function errorFrom(response: Response, endpoint: ExtensionEndpoint): Promise<BackendError> {
   let body: unknown = null;
   try {
     body = await response.json();
   } catch {
     // Not JSON (a proxy's error page): the status says enough.
   }
-  const parsed = errorBodySchema.safeParse(body);
+  const error =
+    firstMismatch(contract.errorBody, body) === null
+      ? (body as { error: { code: string; message: string } }).error
+      : null;
   // A 401 anywhere but pairing means the token is gone: revoked, expired or uninstalled.
   if (response.status === 401 && endpoint !== "pairExtension") {
-    return new BackendError("SIGNED_OUT", parsed.data?.error.message ?? "Signed out.", 401);
+    return new BackendError("SIGNED_OUT", error?.message ?? "Signed out.", 401);
   }
-  if (parsed.success) {
+  if (error) {
     const retryAfter = Number(response.headers.get("retry-after"));
-    return new BackendError(parsed.data.error.code, parsed.data.error.message, response.status, {
+    return new BackendError(error.code, error.message, response.status, {
       retryAfterSeconds: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : null,
     });
   }
@@ -77,16 +109,19 @@ export function createBackendClient(options: BackendClientOptions): BackendClien
 
   async function call<N extends ExtensionEndpoint>(
     name: N,
-    input: { query?: Record<string, string | undefined>; body?: unknown },
+    input: { query?: Record<string, string>; body?: unknown },
   ): Promise<ResponseOf<N>> {
-    const endpoint = endpoints[name];
-    const url = new URL(`${base}${pathFor(name)}`);
-    for (const [key, value] of Object.entries(input.query ?? {})) {
-      if (value !== undefined) url.searchParams.set(key, value);
-    }
+    const endpoint = contract.endpoints[name];
+    const url = new URL(`${base}${endpoint.path}`);
+    for (const [key, value] of Object.entries(input.query ?? {})) url.searchParams.set(key, value);
     const headers: Record<string, string> = { accept: "application/json" };
     if (options.token !== null) headers.authorization = `Bearer ${options.token}`;
-    if (input.body !== undefined) headers["content-type"] = "application/json";
+    if (input.body !== undefined) {
+      const body = endpoint as { body?: JsonSchema };
+      if (body.body)
+        checked(body.body, input.body, (path) => invalid(`Invalid ${path || "request"}.`));
+      headers["content-type"] = "application/json";
+    }
 
     let response: Response;
     try {
@@ -117,59 +152,29 @@ export function createBackendClient(options: BackendClientOptions): BackendClien
         response.status,
       );
     }
-    const parsed = (
-      endpoint.response as Schema & {
-        safeParse(value: unknown): { success: boolean; data?: unknown };
-      }
-    ).safeParse(json);
-    if (!parsed.success) {
-      throw new BackendError(
-        "INVALID_RESPONSE",
-        "The backend's answer does not match the contract.",
-        response.status,
-      );
-    }
-    return parsed.data as ResponseOf<N>;
-  }
-
-  function validBody(name: "pairExtension" | "extensionNote" | "extensionTask", body: unknown) {
-    const parsed = endpoints[name].body.safeParse(body);
-    if (!parsed.success) {
-      throw new BackendError(
-        "VALIDATION_FAILED",
-        parsed.error.issues[0]?.message ?? "Invalid.",
-        null,
-      );
-    }
-    return parsed.data;
+    return checked<ResponseOf<N>>(
+      endpoint.response,
+      json,
+      (path) =>
+        new BackendError(
+          "INVALID_RESPONSE",
+          `The backend's answer does not match the contract (at ${path || "the root"}).`,
+          response.status,
+        ),
+    );
   }
 
   return {
-    pair: (code) => call("pairExtension", { body: validBody("pairExtension", { code }) }),
-    context: (query) => {
-      const result = extensionContextQuerySchema.safeParse(query);
-      if (!result.success) {
-        throw new BackendError("VALIDATION_FAILED", "Nothing to look up on this page.", null);
-      }
-      const parsed = result.data;
-      return call("extensionContext", {
-        query: {
-          provider: parsed.provider,
-          customerId: parsed.customerId,
-          invoiceId: parsed.invoiceId,
-          invoiceNumber: parsed.invoiceNumber,
-          siren: parsed.siren,
-        },
-      });
+    pair: async (code) => call("pairExtension", { body: { code: normalizedPairingCode(code) } }),
+    context: async (query) => call("extensionContext", { query: contextParameters(query) }),
+    search: async (text) => {
+      const q = text.trim();
+      if (q.length < 2 || q.length > 100) throw invalid("Type 2 to 100 characters.");
+      return call("extensionSearch", { query: { q } });
     },
-    search: (text) => {
-      const parsed = endpoints.extensionSearch.query.safeParse({ q: text });
-      if (!parsed.success) {
-        throw new BackendError("VALIDATION_FAILED", "Type at least 2 characters.", null);
-      }
-      return call("extensionSearch", { query: { q: parsed.data.q } });
-    },
-    logNote: (request) => call("extensionNote", { body: validBody("extensionNote", request) }),
-    createTask: (request) => call("extensionTask", { body: validBody("extensionTask", request) }),
+    logNote: async (request) =>
+      call("extensionNote", { body: { ...request, body: request.body.trim() } }),
+    createTask: async (request) =>
+      call("extensionTask", { body: { ...request, subject: request.subject.trim() } }),
   };
 }

@@ -81,7 +81,7 @@ export function createBackground(dependencies: BackgroundDependencies) {
 
   async function client(token: string | null): Promise<BackendClient> {
     return createBackendClient({
-      baseUrl: await backendUrl(local, settings),
+      baseUrl: await backendUrl(settings),
       token,
       ...(dependencies.fetch ? { fetch: dependencies.fetch } : {}),
     });
