@@ -179,6 +179,21 @@ describe("calls to the backend", () => {
     expect(asked).toEqual({ provider: "sage_active", ...query });
   });
 
+  it("ask for the whole context of a company picked in the search, by its HubSpot id", async () => {
+    const { send } = await paired();
+    let asked: unknown;
+    const unmatched = { ...LEMOINE_CONTEXT, receivables: null };
+    state.contextFor = (query) => {
+      asked = query;
+      return unmatched;
+    };
+    expect(await send("hubspot-context", { hubspotCompanyId: "9001" })).toEqual({
+      ok: true,
+      value: unmatched,
+    });
+    expect(asked).toEqual({ hubspotCompanyId: "9001" });
+  });
+
   it("are not made at all when the extension is not paired", async () => {
     const { send } = testBackground();
     const outcome = await send("search-companies", { text: "Lemoine" });

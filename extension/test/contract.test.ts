@@ -22,6 +22,7 @@ describe("the contract the extension checks answers against", () => {
   const answers: [keyof typeof contract.endpoints, unknown][] = [
     ["extensionContext", LEMOINE_CONTEXT],
     ["extensionContext", { ...LEMOINE_CONTEXT, owner: null, openDeals: [] }],
+    ["extensionContext", { ...LEMOINE_CONTEXT, receivables: null }],
     ["extensionContext", { state: "not_found" }],
     ["extensionContext", { state: "not_matched", candidates: [] }],
     ["extensionContext", { state: "ok" }],
@@ -78,6 +79,11 @@ describe("the contract the extension checks answers against", () => {
     { provider: "pennylane", siren: "12345" },
     { provider: "pennylane" },
     { provider: "pennylane", invoiceId: "x".repeat(101) },
+    { hubspotCompanyId: "9001" },
+    { provider: "sage_active", hubspotCompanyId: "9001" },
+    { hubspotCompanyId: "acme" },
+    { hubspotCompanyId: "9001", customerId: "42" },
+    { customerId: "42" },
   ] as const)("sends context query %j only when the backend would accept it", (query) => {
     const expected = extensionContextQuerySchema.safeParse(query);
     if (expected.success) expect(contextParameters(query)).toEqual(expected.data);

@@ -1,5 +1,5 @@
 import { Storage } from "@plasmohq/storage";
-import { act, fireEvent, render, screen, within } from "@testing-library/react";
+import { act, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { PageDetection } from "../src/detect/detection";
 import type { Language } from "../src/panel/i18n";
@@ -40,10 +40,34 @@ const listPage = (searchHint: string | null): PageDetection => ({
 
 let harness: ReturnType<typeof testBackground>;
 
+const A_REQUEST_ID_SHAPE = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+const A_REQUEST_ID = expect.stringMatching(A_REQUEST_ID_SHAPE) as unknown as string;
+
+type Refusal = { status: number; code: string } | null;
+/** Note and task requests held by the backend until the test answers them, one by one. */
+function heldReplies() {
+  const waiting: ((refusal: Refusal) => void)[] = [];
+  let received = 0;
+  state.engagementReply = () =>
+    new Promise<Refusal>((resolve) => {
+      received += 1;
+      waiting.push(resolve);
+    });
+  return {
+    arrived: (count: number) => waitFor(() => expect(received).toBe(count)),
+    release: (refusal: Refusal) => {
+      const next = waiting.shift();
+      if (next === undefined) throw new Error("No request is waiting for an answer");
+      act(() => next(refusal));
+    },
+  };
+}
+
 beforeEach(() => {
   state.validTokens.clear();
   state.notes.length = 0;
   state.tasks.length = 0;
+  state.engagementReply = () => Promise.resolve(null);
   state.searchResults = [
     {
       companyId: "9001",
@@ -204,7 +228,9 @@ describe("a customer open in the accounting app", () => {
     });
     fireEvent.click(screen.getByRole("button", { name: "Enregistrer la note" }));
     expect(await screen.findByText("Note ajoutée.")).toBeTruthy();
-    expect(state.notes).toEqual([{ companyId: "9001", body: "Promesse de paiement au 15/03." }]);
+    expect(state.notes).toEqual([
+      { companyId: "9001", body: "Promesse de paiement au 15/03.", requestId: A_REQUEST_ID },
+    ]);
     expect(screen.getByRole("link", { name: "Voir dans HubSpot" }).getAttribute("href")).toBe(
       "https://app-eu1.hubspot.com/notes/9001",
     );
@@ -217,8 +243,67 @@ describe("a customer open in the accounting app", () => {
     fireEvent.click(screen.getByRole("button", { name: "Créer la tâche pour le propriétaire" }));
     expect(await screen.findByText("Tâche créée.")).toBeTruthy();
     expect(state.tasks).toEqual([
-      { companyId: "9001", subject: "Relancer Transports Lemoine SARL", dueDate: "2026-03-13" },
+      {
+        companyId: "9001",
+        subject: "Relancer Transports Lemoine SARL",
+        dueDate: "2026-03-13",
+        requestId: A_REQUEST_ID,
+      },
     ]);
+  });
+
+  it("sends a note once however often it is clicked, the button disabled while it saves", async () => {
+    const held = heldReplies();
+    await showPage(customerPage("184522"));
+    renderPanel();
+    fireEvent.change(await screen.findByLabelText("Note sur l’entreprise"), {
+      target: { value: "Rappel fait." },
+    });
+    const button = screen.getByRole("button", { name: "Enregistrer la note" });
+    const form = button.closest("form");
+    if (form === null) throw new Error("The note button is outside its form");
+    // Two submits in one go, before React shows anything: the second is dropped.
+    act(() => {
+      fireEvent.submit(form);
+      fireEvent.submit(form);
+    });
+    const saving = screen.getByRole("button", { name: "Enregistrement…" });
+    expect(saving).toHaveProperty("disabled", true);
+    fireEvent.click(saving);
+    await held.arrived(1);
+    held.release(null);
+    expect(await screen.findByText("Note ajoutée.")).toBeTruthy();
+    expect(state.notes).toHaveLength(1);
+  });
+
+  it("tries a refused task again under the same request id, and a changed one under a new id", async () => {
+    const held = heldReplies();
+    await showPage(customerPage("184522"));
+    renderPanel();
+    const button = await screen.findByRole("button", {
+      name: "Créer la tâche pour le propriétaire",
+    });
+    fireEvent.click(button);
+    await held.arrived(1);
+    held.release({ status: 503, code: "HUBSPOT_UNAVAILABLE" });
+    expect((await screen.findByRole("alert")).textContent).toContain(
+      "HubSpot est momentanément indisponible.",
+    );
+    fireEvent.click(screen.getByRole("button", { name: "Créer la tâche pour le propriétaire" }));
+    await held.arrived(2);
+    held.release(null);
+    expect(await screen.findByText("Tâche créée.")).toBeTruthy();
+
+    fireEvent.change(screen.getByLabelText("Objet"), { target: { value: "Rappeler demain" } });
+    fireEvent.click(screen.getByRole("button", { name: "Créer la tâche pour le propriétaire" }));
+    await held.arrived(3);
+    held.release(null);
+    await waitFor(() => expect(state.tasks).toHaveLength(3));
+    const ids = (state.tasks as { requestId: string }[]).map((task) => task.requestId);
+    expect(ids[0]).toMatch(A_REQUEST_ID_SHAPE);
+    expect(ids[1]).toBe(ids[0]);
+    expect(ids[2]).toMatch(A_REQUEST_ID_SHAPE);
+    expect(ids[2]).not.toBe(ids[0]);
   });
 
   it("shows the error and retries on demand", async () => {
@@ -234,7 +319,13 @@ describe("a customer open in the accounting app", () => {
   });
 
   it("offers a search when the customer is not linked to a HubSpot company", async () => {
-    state.contextFor = () => ({ state: "not_matched", candidates: [] });
+    const asked: unknown[] = [];
+    state.contextFor = (query) => {
+      asked.push(query);
+      return query.hubspotCompanyId === "9001"
+        ? { ...LEMOINE_CONTEXT, receivables: null }
+        : { state: "not_matched", candidates: [] };
+    };
     await showPage({ ...customerPage("184522"), searchHint: "Lemoine" });
     renderPanel();
     expect(await screen.findByText("Client non relié à HubSpot")).toBeTruthy();
@@ -242,15 +333,25 @@ describe("a customer open in the accounting app", () => {
     expect(screen.queryByRole("button", { name: "Boulangerie Martin" })).toBeNull();
 
     fireEvent.click(result);
+    // The picked company's whole context: deals and contacts, receivables not matched.
+    expect(await screen.findByText("Renouvellement flotte 2026")).toBeTruthy();
+    expect(asked.at(-1)).toEqual({ hubspotCompanyId: "9001" });
+    expect(within(sectionTitled("Contacts clés")).getByText("Julien Lemoine")).toBeTruthy();
+    expect(within(sectionTitled("Encours")).getByText(/Non relié/)).toBeTruthy();
     expect(screen.getByRole("link", { name: "Ouvrir dans HubSpot" }).getAttribute("href")).toBe(
-      "https://app.hubspot.com/contacts/4455/company/9001",
+      LEMOINE_CONTEXT.company.url,
     );
     fireEvent.change(screen.getByLabelText("Note sur l’entreprise"), {
       target: { value: "Client relié à la main." },
     });
     fireEvent.click(screen.getByRole("button", { name: "Enregistrer la note" }));
     expect(await screen.findByText("Note ajoutée.")).toBeTruthy();
-    expect(state.notes).toEqual([{ companyId: "9001", body: "Client relié à la main." }]);
+    expect(state.notes).toEqual([
+      { companyId: "9001", body: "Client relié à la main.", requestId: A_REQUEST_ID },
+    ]);
+
+    fireEvent.click(screen.getByRole("button", { name: "Retour aux résultats" }));
+    expect(await screen.findByRole("button", { name: "Transports Lemoine SARL" })).toBeTruthy();
   });
 
   it("says when Encaisse does not know the customer yet", async () => {

@@ -52,6 +52,16 @@ export function normalizedPairingCode(code: string): string {
 
 /** What `extensionContextQuerySchema` accepts, as query parameters. */
 export function contextParameters(query: ContextQuery): Record<string, string> {
+  if (query.hubspotCompanyId !== undefined) {
+    if (!/^\d{1,20}$/.test(query.hubspotCompanyId)) throw invalid("Not a HubSpot company id.");
+    const page = query.customerId ?? query.invoiceId ?? query.invoiceNumber ?? query.siren;
+    if (page !== undefined) throw invalid("A picked company is looked up on its own.");
+    return {
+      ...(query.provider === undefined ? {} : { provider: query.provider }),
+      hubspotCompanyId: query.hubspotCompanyId,
+    };
+  }
+  if (query.provider === undefined) throw invalid("Nothing to look up on this page.");
   const parameters: Record<string, string> = { provider: query.provider };
   for (const key of ["customerId", "invoiceId", "invoiceNumber"] as const) {
     const value = query[key];

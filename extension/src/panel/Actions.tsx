@@ -1,5 +1,10 @@
-/** Log a note on the company, or create a follow-up task for its owner, in HubSpot. */
-import { type FormEvent, useState } from "react";
+/**
+ * Log a note on the company, or create a follow-up task for its owner, in HubSpot. Each
+ * action carries an id of its own, sent again if the user tries it again unchanged, so a
+ * double click or a retry after a lost answer writes once (the backend answers the repeat
+ * with the first write).
+ */
+import { type FormEvent, useRef, useState } from "react";
 import type { Outcome, OutcomeError, SendToBackground } from "../service/protocol";
 import type { PanelMessages } from "./i18n";
 import { ErrorNotice, ExternalLink, Section } from "./ui";
@@ -14,12 +19,24 @@ type Progress =
       error: OutcomeError;
     };
 
+function newRequestId(): string {
+  return crypto.randomUUID();
+}
+
 function useSubmit(onSignedOut: () => void) {
   const [progress, setProgress] = useState<Progress>({ state: "idle" });
-  const submit = async (run: () => Promise<Outcome<Saved>>): Promise<boolean> => {
+  // Refs, not state: a second click can arrive before React shows the button disabled.
+  const inFlight = useRef(false);
+  const requestId = useRef<string | null>(null);
+  const submit = async (run: (requestId: string) => Promise<Outcome<Saved>>): Promise<boolean> => {
+    if (inFlight.current) return false;
+    inFlight.current = true;
+    requestId.current ??= newRequestId();
     setProgress({ state: "saving" });
-    const outcome = await run();
+    const outcome = await run(requestId.current);
+    inFlight.current = false;
     if (outcome.ok) {
+      requestId.current = null;
       setProgress({ state: "saved", url: outcome.value.url });
       return true;
     }
@@ -27,7 +44,11 @@ function useSubmit(onSignedOut: () => void) {
     else setProgress({ state: "failed", error: outcome.error });
     return false;
   };
-  return { progress, submit };
+  /** The form changed: what is sent next is another action. */
+  const edited = () => {
+    requestId.current = null;
+  };
+  return { progress, submit, edited };
 }
 
 /** Today in Paris plus `days`, as a calendar date. */
@@ -59,17 +80,27 @@ function Result({ t, progress, done }: { t: PanelMessages; progress: Progress; d
 
 export function NoteForm({ t, send, companyId, onSignedOut }: ActionProps) {
   const [body, setBody] = useState("");
-  const { progress, submit } = useSubmit(onSignedOut);
+  const { progress, submit, edited } = useSubmit(onSignedOut);
   const onSubmit = async (event: FormEvent) => {
     event.preventDefault();
-    if (await submit(() => send("log-note", { companyId, body }))) setBody("");
+    if (await submit((requestId) => send("log-note", { companyId, body, requestId }))) {
+      setBody("");
+    }
   };
   return (
     <Section title={t.logNote}>
       <form onSubmit={onSubmit}>
         <label>
           {t.noteLabel}
-          <textarea value={body} onChange={(e) => setBody(e.target.value)} rows={3} required />
+          <textarea
+            value={body}
+            onChange={(e) => {
+              edited();
+              setBody(e.target.value);
+            }}
+            rows={3}
+            required
+          />
         </label>
         <button type="submit" disabled={progress.state === "saving" || body.trim() === ""}>
           {progress.state === "saving" ? t.saving : t.saveNote}
@@ -84,33 +115,43 @@ export function TaskForm({ t, send, companyId, companyName, today, onSignedOut }
   const [subject, setSubject] = useState(t.taskDefaultSubject(companyName));
   const [dueDate, setDueDate] = useState(parisDatePlus(today, 3));
   const [body, setBody] = useState("");
-  const { progress, submit } = useSubmit(onSignedOut);
+  const { progress, submit, edited } = useSubmit(onSignedOut);
   const onSubmit = async (event: FormEvent) => {
     event.preventDefault();
     const details = body.trim();
-    await submit(() =>
-      send("create-task", { companyId, subject, dueDate, ...(details ? { body: details } : {}) }),
+    await submit((requestId) =>
+      send("create-task", {
+        companyId,
+        subject,
+        dueDate,
+        requestId,
+        ...(details ? { body: details } : {}),
+      }),
     );
+  };
+  const change = (set: (value: string) => void) => (value: string) => {
+    edited();
+    set(value);
   };
   return (
     <Section title={t.createTask}>
       <form onSubmit={onSubmit}>
         <label>
           {t.taskSubject}
-          <input value={subject} onChange={(e) => setSubject(e.target.value)} required />
+          <input value={subject} onChange={(e) => change(setSubject)(e.target.value)} required />
         </label>
         <label>
           {t.taskDue}
           <input
             type="date"
             value={dueDate}
-            onChange={(e) => setDueDate(e.target.value)}
+            onChange={(e) => change(setDueDate)(e.target.value)}
             required
           />
         </label>
         <label>
           {t.taskBody}
-          <textarea value={body} onChange={(e) => setBody(e.target.value)} rows={2} />
+          <textarea value={body} onChange={(e) => change(setBody)(e.target.value)} rows={2} />
         </label>
         <button type="submit" disabled={progress.state === "saving" || subject.trim() === ""}>
           {progress.state === "saving" ? t.saving : t.saveTask}

@@ -8,6 +8,13 @@ export type OkContext = Extract<ContextResponse, { state: "ok" }>;
 
 function Receivables({ t, f, context }: { t: PanelMessages; f: Formats; context: OkContext }) {
   const r = context.receivables;
+  if (r === null) {
+    return (
+      <Section title={t.receivables}>
+        <p className="muted">{t.receivablesNotMatched}</p>
+      </Section>
+    );
+  }
   return (
     <Section title={t.receivables}>
       <dl className="figures">
@@ -57,6 +64,8 @@ export function CompanyContext({
   context: OkContext;
 }) {
   const { company, owner } = context;
+  // Deals carry no currency of their own here; a French account's are in euros.
+  const dealCurrency = context.receivables?.currency ?? "EUR";
   return (
     <>
       <Section title={t.company}>
@@ -96,9 +105,7 @@ export function CompanyContext({
                 <span className="muted">
                   {[
                     deal.stage,
-                    deal.amountCents === null
-                      ? null
-                      : f.money(deal.amountCents, context.receivables.currency),
+                    deal.amountCents === null ? null : f.money(deal.amountCents, dealCurrency),
                     deal.closeDate ? t.closeOn(f.date(deal.closeDate)) : null,
                   ]
                     .filter(Boolean)

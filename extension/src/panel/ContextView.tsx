@@ -1,9 +1,11 @@
-/** Asks the backend for the HubSpot context of one customer or invoice, in every state. */
+/**
+ * Asks the backend for the HubSpot context of one customer or invoice, or of a company picked
+ * in the search, in every state.
+ */
 import type { Provider } from "@encaisse/shared";
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useMemo, useState } from "react";
 import type { ContextResponse } from "../api/client";
-import type { PageTarget } from "../detect/detection";
-import type { OutcomeError, SendToBackground } from "../service/protocol";
+import type { ContextRequest, OutcomeError, SendToBackground } from "../service/protocol";
 import { NoteForm, TaskForm } from "./Actions";
 import { CompanyContext } from "./CompanyContext";
 import type { Formats } from "./format";
@@ -20,8 +22,9 @@ export interface ContextViewProps {
   t: PanelMessages;
   f: Formats;
   send: SendToBackground;
-  provider: Provider;
-  target: PageTarget;
+  lookup: ContextRequest;
+  /** The page's accounting software, for the search offered when nothing matches. */
+  provider: Provider | null;
   searchHint: string | null;
   portalId: string;
   today: Date;
@@ -29,16 +32,19 @@ export interface ContextViewProps {
 }
 
 export function ContextView(props: ContextViewProps) {
-  const { t, f, send, provider, target, onSignedOut } = props;
+  const { t, f, send, onSignedOut } = props;
   const [load, setLoad] = useState<Load>({ state: "loading" });
+  // Callers build the lookup inline: only a different one is worth another request.
+  const lookupKey = JSON.stringify(props.lookup);
+  const lookup = useMemo(() => JSON.parse(lookupKey) as ContextRequest, [lookupKey]);
 
   const fetchContext = useCallback(async () => {
     setLoad({ state: "loading" });
-    const outcome = await send("hubspot-context", { provider, target });
+    const outcome = await send("hubspot-context", lookup);
     if (outcome.ok) setLoad({ state: "loaded", context: outcome.value });
     else if (outcome.error.code === "SIGNED_OUT") onSignedOut();
     else setLoad({ state: "failed", error: outcome.error });
-  }, [send, provider, target, onSignedOut]);
+  }, [send, lookup, onSignedOut]);
 
   useEffect(() => {
     void fetchContext();
@@ -56,7 +62,16 @@ export function ContextView(props: ContextViewProps) {
         <Notice title={notMatched ? t.notMatchedTitle : t.notFoundTitle}>
           <p>{notMatched ? t.notMatchedBody : t.notFoundBody}</p>
         </Notice>
-        <SearchView {...props} initialText={props.searchHint ?? ""} />
+        <SearchView
+          t={t}
+          f={f}
+          send={send}
+          provider={props.provider}
+          initialText={props.searchHint ?? ""}
+          portalId={props.portalId}
+          today={props.today}
+          onSignedOut={onSignedOut}
+        />
       </>
     );
   }

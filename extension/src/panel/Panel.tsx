@@ -90,8 +90,8 @@ export function Panel({ send, pages, language, today = () => new Date() }: Panel
       <ContextView
         key={`${page.provider}:${JSON.stringify(page.target)}`}
         {...common}
+        lookup={{ provider: page.provider, target: page.target }}
         provider={page.provider}
-        target={page.target}
         searchHint={page.searchHint}
       />
     ) : (

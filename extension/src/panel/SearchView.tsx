@@ -7,11 +7,10 @@ import { type FormEvent, useCallback, useEffect, useState } from "react";
 import type { SearchResponse } from "../api/client";
 import type { PageTarget } from "../detect/detection";
 import type { OutcomeError, SendToBackground } from "../service/protocol";
-import { NoteForm, TaskForm } from "./Actions";
 import type { Formats } from "./format";
 import type { PanelMessages } from "./i18n";
 import { ContextView } from "./ContextView";
-import { ErrorNotice, ExternalLink, Loading, Section } from "./ui";
+import { ErrorNotice, Loading, Section } from "./ui";
 
 type Company = SearchResponse["results"][number];
 type Search =
@@ -29,11 +28,6 @@ export interface SearchViewProps {
   portalId: string;
   today: Date;
   onSignedOut: () => void;
-}
-
-/** HubSpot redirects this address to the portal's own data centre (EU or US). */
-export function hubspotCompanyUrl(portalId: string, companyId: string): string {
-  return `https://app.hubspot.com/contacts/${portalId}/company/${companyId}`;
 }
 
 export function SearchView(props: SearchViewProps) {
@@ -73,30 +67,24 @@ export function SearchView(props: SearchViewProps) {
         </button>
         <ContextView
           {...props}
-          provider={props.provider}
-          target={invoiceLookup}
+          lookup={{ provider: props.provider, target: invoiceLookup }}
           searchHint={null}
         />
       </>
     );
   }
   if (chosen) {
-    const name = chosen.name ?? chosen.domain ?? chosen.companyId;
-    const actionProps = { ...props, companyId: chosen.companyId, companyName: name };
+    // The whole context, as for a customer open on the page: deals, contacts, receivables.
     return (
       <>
         <button type="button" className="link" onClick={() => setChosen(null)}>
           {t.backToResults}
         </button>
-        <Section title={t.company}>
-          <p className="headline">{name}</p>
-          {chosen.domain && <p className="muted">{chosen.domain}</p>}
-          <ExternalLink href={hubspotCompanyUrl(props.portalId, chosen.companyId)}>
-            {t.openInHubSpot}
-          </ExternalLink>
-        </Section>
-        <NoteForm {...actionProps} />
-        <TaskForm {...actionProps} />
+        <ContextView
+          {...props}
+          lookup={{ hubspotCompanyId: chosen.companyId }}
+          searchHint={chosen.name}
+        />
       </>
     );
   }

@@ -17,7 +17,7 @@ export function intlLocaleOf(language: Language): string {
 }
 
 type OkContext = Extract<ContextResponse, { state: "ok" }>;
-type DunningStep = NonNullable<OkContext["receivables"]["dunningStep"]>;
+type DunningStep = NonNullable<NonNullable<OkContext["receivables"]>["dunningStep"]>;
 type InvoiceStatus = NonNullable<OkContext["invoice"]>["status"];
 
 export const PROVIDER_NAMES: Record<Provider, string> = {
@@ -59,6 +59,8 @@ const fr = {
   owner: "Propriétaire",
   noOwner: "Aucun propriétaire",
   receivables: "Encours",
+  receivablesNotMatched:
+    "Non relié : aucun client du logiciel comptable n’est relié à cette entreprise.",
   outstanding: "Restant dû",
   overdue: "En retard",
   averageDelay: "Retard moyen",
@@ -154,6 +156,8 @@ const en: PanelMessages = {
   owner: "Owner",
   noOwner: "No owner",
   receivables: "Receivables",
+  receivablesNotMatched:
+    "Not matched: no customer of the accounting software is linked to this company.",
   outstanding: "Outstanding",
   overdue: "Overdue",
   averageDelay: "Average delay",

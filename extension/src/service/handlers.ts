@@ -61,7 +61,9 @@ function failure(error: unknown): { ok: false; error: OutcomeError } {
   };
 }
 
-function queryOf({ provider, target }: ContextRequest): ContextQuery {
+function queryOf(request: ContextRequest): ContextQuery {
+  if ("hubspotCompanyId" in request) return { hubspotCompanyId: request.hubspotCompanyId };
+  const { provider, target } = request;
   switch (target.kind) {
     case "customer":
       return { provider, customerId: target.customerId };

@@ -29,10 +29,10 @@ export interface SessionStatus {
   readonly userEmail: string | null;
 }
 
-export interface ContextRequest {
-  readonly provider: Provider;
-  readonly target: PageTarget;
-}
+export type ContextRequest =
+  | { readonly provider: Provider; readonly target: PageTarget }
+  /** A HubSpot company picked in the panel's search. */
+  | { readonly hubspotCompanyId: string };
 
 /** Message name -> request body and answer; the names are the files in background/messages/. */
 export interface BackgroundMessages {

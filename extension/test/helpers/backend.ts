@@ -73,8 +73,11 @@ export interface FakeBackendState {
     domain: string | null;
     siren: string | null;
   }[];
+  /** Every note and task request received, refused ones included. */
   notes: unknown[];
   tasks: unknown[];
+  /** How a note or task request is answered: held as long as it pends, refused when it says. */
+  engagementReply: () => Promise<{ status: number; code: string } | null>;
   authorizations: (string | null)[];
 }
 
@@ -92,6 +95,7 @@ export function fakeBackend() {
     searchResults: [],
     notes: [],
     tasks: [],
+    engagementReply: () => Promise.resolve(null),
     authorizations: [],
   };
   const authorized = (request: Request) => {
@@ -147,6 +151,8 @@ export function fakeBackend() {
       if (!authorized(request)) return errorReply(401, "EXTENSION_TOKEN_INVALID");
       const note = createNoteRequestSchema.parse(await request.json());
       state.notes.push(note);
+      const refused = await state.engagementReply();
+      if (refused) return errorReply(refused.status, refused.code);
       return HttpResponse.json({
         id: "n-1",
         url: `https://app-eu1.hubspot.com/notes/${note.companyId}`,
@@ -156,6 +162,8 @@ export function fakeBackend() {
       if (!authorized(request)) return errorReply(401, "EXTENSION_TOKEN_INVALID");
       const task = createTaskRequestSchema.parse(await request.json());
       state.tasks.push(task);
+      const refused = await state.engagementReply();
+      if (refused) return errorReply(refused.status, refused.code);
       return HttpResponse.json({
         id: "t-1",
         url: `https://app-eu1.hubspot.com/tasks/${task.companyId}`,

@@ -8,7 +8,7 @@
 import type { MiddlewareHandler } from "hono";
 import { DomainError } from "@encaisse/shared";
 import type { ErrorBody } from "@encaisse/shared/contracts";
-import type { RequestBudget } from "../services/extension/request-budget";
+import type { CallBudget } from "../services/extension/request-budget";
 import type { Tenant, VerifiedToken } from "../store";
 
 export interface ExtensionCaller {
@@ -26,7 +26,7 @@ export interface ExtensionAuthOptions {
   };
   /** The installed tenant, or a TENANT_NOT_INSTALLED error. */
   readonly tenant: (tenantId: string) => Promise<Tenant>;
-  readonly budget: RequestBudget;
+  readonly budget: CallBudget;
 }
 
 /** `ext_` and 43 base64url characters; anything else is not worth a database lookup. */
@@ -63,7 +63,7 @@ export function extensionAuthenticated(
       throw error;
     }
 
-    const decision = options.budget.take(verified.tokenId);
+    const decision = await options.budget.take(verified.tokenId);
     if (!decision.allowed) {
       const retryAfterSeconds = Math.ceil(decision.retryAfterMs / 1000);
       const body: ErrorBody = {

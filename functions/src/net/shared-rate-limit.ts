@@ -123,6 +123,14 @@ export class SharedWindowLimiter implements RateLimiter {
       );
   }
 
+  /**
+   * Takes a slot now, or says how long until one frees up (ms, at least 1), without waiting:
+   * for budgets that refuse instead of queueing. The slot is not in flight (nothing to release).
+   */
+  async tryAcquire(key: string): Promise<number> {
+    return this.tryTake(key, false);
+  }
+
   private async waitForSlot(key: string, signal?: AbortSignal): Promise<void> {
     for (;;) {
       signal?.throwIfAborted();
@@ -140,17 +148,17 @@ export class SharedWindowLimiter implements RateLimiter {
   }
 
   /** Takes a slot (0) or says how long until one frees up (ms, at least 1). */
-  private async tryTake(key: string): Promise<number> {
+  private async tryTake(key: string, inFlight = true): Promise<number> {
     const { limit } = this.options;
     const rowKey = this.rowKey(key);
     const caller = randomUUID();
     const span = this.spanMs;
-    const inFlight = this.inFlightMs;
+    const heldForMs = inFlight ? this.inFlightMs : 0;
     const answer = answerSchema.parse(
       await this.db.execute(sql`
         with clock as (select (extract(epoch from clock_timestamp()) * 1000)::bigint as now_ms)
         insert into rate_limit_windows as w (key, sent_ms, blocked_until_ms, granted_to)
-        select ${rowKey}, array[clock.now_ms + ${inFlight}], 0, ${caller} from clock
+        select ${rowKey}, array[clock.now_ms + ${heldForMs}], 0, ${caller} from clock
         on conflict (key) do update set
           sent_ms = case
             when w.blocked_until_ms <= (select now_ms from clock)
@@ -160,7 +168,7 @@ export class SharedWindowLimiter implements RateLimiter {
             then array(
                 select s from unnest(w.sent_ms) s where s > (select now_ms from clock) - ${span}
                 order by s
-              ) || ((select now_ms from clock) + ${inFlight})
+              ) || ((select now_ms from clock) + ${heldForMs})
             else array(
                 select s from unnest(w.sent_ms) s where s > (select now_ms from clock) - ${span}
                 order by s
@@ -180,8 +188,9 @@ export class SharedWindowLimiter implements RateLimiter {
     const row = answer.rows[0];
     if (!row) throw new Error("The rate limit table answered no row.");
     if (row.granted) {
+      if (!inFlight) return 0;
       const pending = this.inFlight.get(key) ?? [];
-      pending.push(row.now_ms + inFlight);
+      pending.push(row.now_ms + heldForMs);
       this.inFlight.set(key, pending);
       return 0;
     }

@@ -36,8 +36,8 @@ import {
   pairExtension,
   revokeExtensionToken,
 } from "../services/extension/pairing";
-import { EXTENSION_CALLS_PER_MINUTE, RequestBudget } from "../services/extension/request-budget";
 import { extensionSearch } from "../services/extension/search";
+import { extensionRequestBudget } from "../services/extension/shared-request-budget";
 
 /** The endpoints only a paired extension may call. */
 export const EXTENSION_TOKEN_PATHS = [
@@ -67,11 +67,7 @@ export function extensionTokenAuth(
   return extensionAuthenticated({
     tokens: backend.repos.extensionTokens,
     tenant: (tenantId) => backend.tenant(tenantId),
-    budget: new RequestBudget({
-      limit: EXTENSION_CALLS_PER_MINUTE,
-      windowMs: 60_000,
-      clock: backend.clock,
-    }),
+    budget: extensionRequestBudget(backend),
   });
 }
 

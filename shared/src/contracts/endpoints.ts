@@ -311,7 +311,8 @@ export const extensionTokensResponseSchema = z.object({
 
 export const extensionContextQuerySchema = z
   .object({
-    provider: providerSchema,
+    /** The accounting software of the page; not needed with a `hubspotCompanyId`. */
+    provider: providerSchema.optional(),
     customerId: z.string().min(1).max(100).optional(),
     invoiceId: z.string().min(1).max(100).optional(),
     invoiceNumber: z.string().min(1).max(100).optional(),
@@ -321,10 +322,21 @@ export const extensionContextQuerySchema = z
       .transform((value) => value.replace(/[\s.]/g, ""))
       .pipe(z.string().regex(/^\d{9}(\d{5})?$/, "Expected a SIREN (9 digits) or a SIRET (14)."))
       .optional(),
+    /** A HubSpot company picked in the panel's search, instead of what the page shows. */
+    hubspotCompanyId: idSchema.optional(),
   })
-  .refine((q) => q.customerId ?? q.invoiceId ?? q.invoiceNumber ?? q.siren, {
-    message: "Give a customerId, an invoiceId, an invoiceNumber or a siren.",
-  });
+  .refine(
+    (q) => {
+      const page = q.customerId ?? q.invoiceId ?? q.invoiceNumber ?? q.siren;
+      return q.hubspotCompanyId === undefined
+        ? page !== undefined && q.provider !== undefined
+        : page === undefined;
+    },
+    {
+      message:
+        "Give a provider with a customerId, an invoiceId, an invoiceNumber or a siren; or a hubspotCompanyId alone.",
+    },
+  );
 
 export const crmOwnerSchema = z.object({
   id: z.string(),
@@ -363,13 +375,19 @@ export const extensionContextResponseSchema = z.discriminatedUnion("state", [
       }),
     ),
     lastActivityAt: z.string().nullable(),
-    receivables: z.object({
-      outstandingCents: centsSchema,
-      overdueCents: centsSchema,
-      averagePaymentDelayDays: z.number().nullable(),
-      dunningStep: dunningActionSchema.nullable(),
-      currency: currencySchema,
-    }),
+    /**
+     * Null only for a `hubspotCompanyId` linked to no customer of the accounting software
+     * (a page's customer always has receivables).
+     */
+    receivables: z
+      .object({
+        outstandingCents: centsSchema,
+        overdueCents: centsSchema,
+        averagePaymentDelayDays: z.number().nullable(),
+        dunningStep: dunningActionSchema.nullable(),
+        currency: currencySchema,
+      })
+      .nullable(),
     invoice: invoiceSummarySchema.nullable(),
   }),
   z.object({ state: z.literal("not_matched"), candidates: z.array(matchCandidateSchema) }),
@@ -388,12 +406,22 @@ export const extensionSearchResponseSchema = z.object({
     }),
   ),
 });
+/**
+ * Chosen by the client once per user action and sent again with every retry of it: a write
+ * repeated with the same id (a double click, a retry after a lost answer) is done once and
+ * answered like the first.
+ */
+export const clientRequestIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{16,64}$/, "Expected 16 to 64 letters, digits, - or _ (a UUID).");
 export const createNoteRequestSchema = z.object({
   companyId: idSchema,
   body: z.string().trim().min(1).max(10_000),
+  requestId: clientRequestIdSchema.optional(),
 });
 export const createTaskRequestSchema = z.object({
   companyId: idSchema,
+  requestId: clientRequestIdSchema.optional(),
   subject: z.string().trim().min(1).max(200),
   body: z.string().max(10_000).optional(),
   dueDate: calendarDateSchema,

@@ -102,6 +102,8 @@ export const ERROR_STATUS = {
   SAGE_NO_USABLE_ORGANIZATION: 422,
   CRON_SECRET_INVALID: 401,
   CRON_NOT_CONFIGURED: 503,
+  REQUEST_ID_REUSED: 422,
+  REQUEST_IN_PROGRESS: 409,
 } as const satisfies Record<string, number>;
 
 export type KnownErrorCode = keyof typeof ERROR_STATUS;

@@ -1,8 +1,8 @@
 /**
  * How many calls one extension token may make: a sliding window per token that refuses at
  * once (the panel shows "try again in N s") instead of queueing like the provider throttles.
- * It lives in the process: behind several instances each one counts on its own, which still
- * bounds what one leaked or looping token can cost HubSpot (110 requests / 10 s per account).
+ * This one lives in the process, which is the whole deployment on the embedded database; on
+ * PostgreSQL every instance counts in one shared window (shared-request-budget.ts).
  */
 import type { Clock } from "../../net/clock";
 
@@ -15,10 +15,15 @@ export interface RequestBudgetOptions {
 export type BudgetDecision =
   { readonly allowed: true } | { readonly allowed: false; readonly retryAfterMs: number };
 
+/** Counts one call under `key` when the window has room for it. */
+export interface CallBudget {
+  take(key: string): BudgetDecision | Promise<BudgetDecision>;
+}
+
 /** Tokens idle for a whole window are forgotten once this many are tracked. */
 const PRUNE_ABOVE = 10_000;
 
-export class RequestBudget {
+export class RequestBudget implements CallBudget {
   private readonly calls = new Map<string, number[]>();
 
   constructor(private readonly options: RequestBudgetOptions) {}
