@@ -33,6 +33,19 @@ describe("what a save sends", () => {
     });
   });
 
+  it("the dunning language only once it differs from the French used while it is unset", () => {
+    const unset = settings();
+    expect(formOf(unset).dunningLocale).toBe("fr");
+    expect(changesOf(unset, { ...formOf(unset), dunningLocale: "fr" })).toEqual({});
+    expect(changesOf(unset, { ...formOf(unset), dunningLocale: "en" })).toEqual({
+      dunningLocale: "en",
+    });
+    const english = { ...unset, dunningLocale: "en" as const };
+    expect(changesOf(english, { ...formOf(english), dunningLocale: "fr" })).toEqual({
+      dunningLocale: "fr",
+    });
+  });
+
   it("the whole ladder when one step changed", () => {
     const saved = settings();
     const edited = replaceStep(saved.dunningLadder, 1, { citesPenalties: true });

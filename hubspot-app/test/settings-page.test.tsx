@@ -12,6 +12,7 @@ import {
   Link,
   LoadingButton,
   NumberInput,
+  Select,
   StatusTag,
   Text,
   Toggle,
@@ -165,6 +166,32 @@ describe("the settings page over the backend", () => {
     findByTestId(LoadingButton, "save").trigger("onClick");
     await waitFor(() => expect(maybeFind(Alert, { testId: "saved" })).not.toBeNull());
     expect((await tenantSettings()).amountsVisibleToTeamIds).toBeNull();
+  });
+
+  it("writes the dunning tasks in English once chosen, French being the default", async () => {
+    expect((await tenantSettings()).dunningLocale).toBeUndefined();
+    const { findByTestId, maybeFind, waitFor } = await renderSettings();
+    const language = findByTestId(Select, "dunning-locale");
+    expect(language.props.label).toBe("Langue des tâches de relance");
+    expect(language.props.value).toBe("fr");
+    expect(language.props.options).toEqual([
+      { value: "fr", label: "Français" },
+      { value: "en", label: "English" },
+    ]);
+    expect(findByTestId(LoadingButton, "save").props.disabled).toBe(true);
+
+    fire(language, "onChange", "en");
+    findByTestId(LoadingButton, "save").trigger("onClick");
+    await waitFor(() => expect(maybeFind(Alert, { testId: "saved" })).not.toBeNull());
+    expect(puts().map((call) => call.body)).toEqual([{ dunningLocale: "en" }]);
+    expect((await tenantSettings()).dunningLocale).toBe("en");
+    expect(findByTestId(Select, "dunning-locale").props.value).toBe("en");
+
+    fire(findByTestId(Select, "dunning-locale"), "onChange", "fr");
+    findByTestId(LoadingButton, "save").trigger("onClick");
+    await waitFor(() => expect(puts()).toHaveLength(2));
+    await waitFor(() => expect(maybeFind(Alert, { testId: "saved" })).not.toBeNull());
+    expect((await tenantSettings()).dunningLocale).toBe("fr");
   });
 
   it("fetches Sage Active's sign-in link only when asked, then checks the connection on return", async () => {

@@ -3,7 +3,7 @@
  * from the settings page, the token that only ever sees its own account, the panel's context,
  * search, notes and tasks, the call budget, and what bad input gets.
  */
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   cardInvoicesResponseSchema,
@@ -433,6 +433,66 @@ describe.each(TEST_DRIVERS)("the browser extension API (%s store)", (driver) => 
     });
   });
 
+  describe("a company picked in the search", () => {
+    it("shows its whole context, with the receivables of the customer linked to it", async () => {
+      const key = take();
+      const customerId = String(pennylaneCustomer(harness, key).id);
+      const company = hubspotCompany(harness, key);
+      // Opening the customer's page links it to its company, as a card view would.
+      const fromPage = await contextViewOf(harness, token, { provider: "pennylane", customerId });
+      const link = await harness.backend.repos.customerLinks.byCompany(PORTAL_ID, company.id);
+      expect(link?.providerCustomerId).toBe(customerId);
+
+      const picked = await contextViewOf(harness, token, { hubspotCompanyId: company.id });
+      expect(picked.company).toEqual(fromPage.company);
+      expect(picked.owner).toEqual(fromPage.owner);
+      expect(picked.openDeals).toEqual(fromPage.openDeals);
+      expect(picked.contacts).toEqual(fromPage.contacts);
+      expect(picked.receivables).toEqual(fromPage.receivables);
+      expect(picked.receivables?.outstandingCents).toBeGreaterThanOrEqual(0);
+      expect(picked.invoice).toBeNull();
+    });
+
+    it("shows a company no customer is linked to with its deals and contacts, its receivables not matched", async () => {
+      const company = hubspotCompany(harness, take());
+      expect(await harness.backend.repos.customerLinks.byCompany(PORTAL_ID, company.id)).toBeNull();
+      const picked = await contextViewOf(harness, token, { hubspotCompanyId: company.id });
+      expect(picked.company.id).toBe(company.id);
+      expect(picked.receivables).toBeNull();
+      const openDealIds = portal()
+        .associations.list("companies", company.id, "deals")
+        .map((association) => portal().objects.get("deals", association.toId))
+        .filter((deal) => deal !== undefined)
+        .filter((deal) => !CLOSED_STAGES.has(deal.values.get("dealstage") ?? ""))
+        .map((deal) => deal.id)
+        .sort();
+      expect(picked.openDeals.map((deal) => deal.id).sort()).toEqual(openDealIds);
+      // Looking is not linking: the rep confirms a match on the card.
+      expect(await harness.backend.repos.customerLinks.byCompany(PORTAL_ID, company.id)).toBeNull();
+    });
+
+    it("is read in the token's own portal only: another account's company is not found", async () => {
+      const company = hubspotCompany(harness, withSiren[0] ?? "");
+      const theirs = await pairedToken(harness, { portalId: OTHER_PORTAL });
+      const seen = await contextOf(harness, theirs, { hubspotCompanyId: company.id });
+      expect(seen).toEqual({ state: "not_found" });
+      expect(await contextOf(harness, token, { hubspotCompanyId: "987654321" })).toEqual({
+        state: "not_found",
+      });
+    });
+
+    it("refuses a malformed company id, or one sent with a page's customer", async () => {
+      for (const query of [
+        "hubspotCompanyId=acme",
+        "hubspotCompanyId=12&customerId=1&provider=pennylane",
+        "customerId=1",
+      ]) {
+        const response = await asExtension(harness, token, "GET", `/v1/extension/context?${query}`);
+        expect(await refusal(response), query).toEqual({ status: 400, code: "VALIDATION_FAILED" });
+      }
+    });
+  });
+
   describe("search", () => {
     it("finds companies by name in HubSpot and by invoice number in Encaisse's own data", async () => {
       const key = take();
@@ -508,6 +568,90 @@ describe.each(TEST_DRIVERS)("the browser extension API (%s store)", (driver) => 
       expect(task?.values.get("hs_task_subject")).toBe("Rappeler pour la facture en retard");
       expect(task?.values.get("hubspot_owner_id")).toBe(ownerId);
       expect(engagementsOf("tasks", company.id).map((record) => record?.id)).toContain(created.id);
+    });
+
+    it("logs one note for a double click: the repeat gets the first answer without calling HubSpot", async () => {
+      const company = hubspotCompany(harness, take());
+      const before = engagementsOf("notes", company.id).length;
+      const request = {
+        companyId: company.id,
+        body: "Client rappelé, virement prévu lundi.",
+        requestId: randomUUID(),
+      };
+      const [first, second] = await Promise.all([
+        asExtension(harness, token, "POST", "/v1/extension/notes", request),
+        asExtension(harness, token, "POST", "/v1/extension/notes", request),
+      ]);
+      expect([first.status, second.status]).toEqual([200, 200]);
+      const answers = [
+        createdEngagementResponseSchema.parse(await first.json()),
+        createdEngagementResponseSchema.parse(await second.json()),
+      ];
+      expect(answers[1]).toEqual(answers[0]);
+      expect(engagementsOf("notes", company.id)).toHaveLength(before + 1);
+
+      const hubspotCalls = harness.hubspot.stats.totalRequests;
+      const retried = await asExtension(harness, token, "POST", "/v1/extension/notes", request);
+      expect(createdEngagementResponseSchema.parse(await retried.json())).toEqual(answers[0]);
+      expect(harness.hubspot.stats.totalRequests).toBe(hubspotCalls);
+      expect(engagementsOf("notes", company.id)).toHaveLength(before + 1);
+      const audit = await harness.backend.repos.audit.list(PORTAL_ID, { limit: 100 });
+      const logged = audit.entries.filter(
+        (entry) => entry.action === "extension.note_logged" && entry.objectId === company.id,
+      );
+      expect(logged).toHaveLength(1);
+    });
+
+    it("creates one task per request id, and another for a new id", async () => {
+      const company = hubspotCompany(harness, take());
+      const task = { companyId: company.id, subject: "Relancer", dueDate: "2026-12-01" };
+      const before = engagementsOf("tasks", company.id).length;
+      const requestId = randomUUID();
+      const send = (id: string) =>
+        asExtension(harness, token, "POST", "/v1/extension/tasks", { ...task, requestId: id });
+      const first = createdEngagementResponseSchema.parse(await (await send(requestId)).json());
+      const again = createdEngagementResponseSchema.parse(await (await send(requestId)).json());
+      expect(again).toEqual(first);
+      expect(engagementsOf("tasks", company.id)).toHaveLength(before + 1);
+      const other = createdEngagementResponseSchema.parse(await (await send(randomUUID())).json());
+      expect(other.id).not.toBe(first.id);
+      expect(engagementsOf("tasks", company.id)).toHaveLength(before + 2);
+    });
+
+    it("refuses a request id already used for another note, writing nothing", async () => {
+      const company = hubspotCompany(harness, take());
+      const before = engagementsOf("notes", company.id).length;
+      const requestId = randomUUID();
+      const note = (body: string) =>
+        asExtension(harness, token, "POST", "/v1/extension/notes", {
+          companyId: company.id,
+          body,
+          requestId,
+        });
+      expect((await note("Première note")).status).toBe(200);
+      expect(await refusal(await note("Autre chose"))).toEqual({
+        status: 422,
+        code: "REQUEST_ID_REUSED",
+      });
+      expect(engagementsOf("notes", company.id)).toHaveLength(before + 1);
+    });
+
+    it("keeps one user's request ids to that user's account", async () => {
+      const company = hubspotCompany(harness, withSiren[0] ?? "");
+      const requestId = randomUUID();
+      const mine = await asExtension(harness, token, "POST", "/v1/extension/notes", {
+        companyId: company.id,
+        body: "Note de ce compte",
+        requestId,
+      });
+      expect(mine.status).toBe(200);
+      const theirs = await pairedToken(harness, { portalId: OTHER_PORTAL });
+      const replayed = await asExtension(harness, theirs, "POST", "/v1/extension/notes", {
+        companyId: company.id,
+        body: "Note de ce compte",
+        requestId,
+      });
+      expect(await refusal(replayed)).toEqual({ status: 404, code: "NOT_FOUND" });
     });
 
     it("refuses an empty note, a malformed company id or due date, and a company HubSpot does not have", async () => {

@@ -13,7 +13,9 @@ import {
   settingsSchema,
   syncStatusResponseSchema,
 } from "@encaisse/shared/contracts";
+import type { Job, JobQueue } from "../../functions/src/jobs/types";
 import { DEFAULT_SETTINGS } from "../../functions/src/store";
+import { syncTenant } from "../../functions/src/sync/sync-tenant";
 import { syncCursors } from "../../functions/src/store/schema";
 import { TEST_DRIVERS } from "../../functions/test/support/store";
 import { generateBook } from "../fixtures/generate";
@@ -215,6 +217,49 @@ describe.each(TEST_DRIVERS)("settings and connections (%s store)", (driver) => {
       // The connection is usable as saved: the provider answers for that company.
       const provider = await h.backend.provider(tenant);
       expect((await provider?.probe())?.companyId).toBe("42001");
+    });
+
+    it("a new connection queues its first sync, and that sync backfills the book into the read model", async () => {
+      const queued: Job[] = [];
+      const jobs: JobQueue = {
+        enqueue: (job) => {
+          queued.push(job);
+          return Promise.resolve();
+        },
+        deadLetters: () => Promise.resolve([]),
+      };
+      const h = await start({ provider: null, jobs });
+      h.pennylane.addApiToken(GOOD_TOKEN);
+      const response = await h.signedFetch("POST", "/v1/connections/pennylane/token", {
+        token: GOOD_TOKEN,
+      });
+      expect(response.status).toBe(200);
+      expect(queued).toEqual([{ kind: "sync", tenantId: PORTAL_ID, reason: "connect" }]);
+
+      const report = await syncTenant(h.backend, PORTAL_ID);
+      expect(report.backfilled).toBe(true);
+      const status = syncStatusResponseSchema.parse(
+        await (await h.signedFetch("GET", "/v1/sync/status")).json(),
+      );
+      expect(status.state).toBe("idle");
+      expect(status.backfill?.done).toBe(BOOK.invoices.length);
+    });
+
+    it("a refused token queues nothing", async () => {
+      const queued: Job[] = [];
+      const jobs: JobQueue = {
+        enqueue: (job) => {
+          queued.push(job);
+          return Promise.resolve();
+        },
+        deadLetters: () => Promise.resolve([]),
+      };
+      const h = await start({ provider: null, jobs });
+      const response = await h.signedFetch("POST", "/v1/connections/pennylane/token", {
+        token: "pennylane-token-nobody-issued-000000",
+      });
+      expect(response.status).toBe(400);
+      expect(queued).toEqual([]);
     });
 
     it("a token Pennylane does not know is refused with PROVIDER_TOKEN_INVALID and nothing is saved", async () => {

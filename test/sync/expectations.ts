@@ -71,7 +71,7 @@ export function asHubSpotHoldsIt(property: string, value: string | null): string
   }
 }
 
-function expectRecord(
+export function expectRecord(
   h: SyncHarness,
   objectType: "companies" | "deals",
   id: string,

@@ -40,6 +40,8 @@ export interface SyncHarness {
   readonly sage: SageActiveEmulator;
   /** HubSpot company id by book company key. */
   readonly companyIds: ReadonlyMap<string, string>;
+  /** Book keys of the companies HubSpot holds without a SIREN. */
+  readonly withoutSiren: readonly string[];
   /** Accounting customer id by book company key. */
   readonly customerIds: ReadonlyMap<string, string>;
   /** Accounting invoice id by book invoice key. */
@@ -61,6 +63,8 @@ export async function startSyncHarness(options: {
   readonly book: Book;
   readonly provider: ProviderName;
   readonly driver?: StoreDriver;
+  /** False: a new tenant, no company linked to its customer yet (default true). */
+  readonly linked?: boolean;
 }): Promise<SyncHarness> {
   const { book } = options;
   const hubspot = new HubSpotEmulator();
@@ -162,6 +166,7 @@ export async function startSyncHarness(options: {
     const customerId = customerIds.get(company.key);
     if (companyId === undefined || customerId === undefined) continue;
     companyByCustomer.set(customerId, companyId);
+    if (options.linked === false) continue;
     await repos.customerLinks.link(PORTAL_ID, {
       companyId,
       provider: options.provider,
@@ -180,6 +185,7 @@ export async function startSyncHarness(options: {
     pennylane,
     sage,
     companyIds,
+    withoutSiren: loadedHubSpot.withoutSiren,
     customerIds,
     invoiceIds,
     companyOfCustomer(customerId) {

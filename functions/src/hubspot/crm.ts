@@ -191,6 +191,10 @@ const batchResultSchema = z.object({
 });
 
 const searchResultSchema = z.object({ results: z.array(crmObjectSchema) });
+const objectPageSchema = z.object({
+  results: z.array(crmObjectSchema),
+  paging: z.object({ next: z.object({ after: z.string() }).nullish() }).nullish(),
+});
 const createdSchema = z.object({ id: z.string().min(1) });
 const namedSchema = z.object({ results: z.array(z.object({ name: z.string() })) });
 
@@ -234,6 +238,38 @@ export class HubSpotCrm {
       this.parse("companies.getById", crmObjectSchema, company),
       this.sirenProperty,
     );
+  }
+
+  /**
+   * One page of 100 companies (HubSpot's most per list call), in id order, with what
+   * identifies them: name, domain, SIREN, SIRET and VAT number. `after` is null for the
+   * first page; the answer's `after` is null after the last.
+   */
+  async listCompanyIdentifiers(
+    after: string | null = null,
+  ): Promise<{ readonly companies: CrmCompany[]; readonly after: string | null }> {
+    const properties = [
+      COMPANY_PROPERTIES.name,
+      COMPANY_PROPERTIES.domain,
+      COMPANY_PROPERTIES.siret,
+      COMPANY_PROPERTIES.vatNumber,
+      this.sirenProperty,
+    ];
+    const answer = await this.call("companies.getPage", "idempotent", (crm) =>
+      crm.companies.basicApi.getPage(
+        HUBSPOT_LIMITS.batchSize,
+        after ?? undefined,
+        properties,
+        undefined,
+        undefined,
+        false,
+      ),
+    );
+    const page = this.parse("companies.getPage", objectPageSchema, answer);
+    return {
+      companies: page.results.map((object) => toCrmCompany(object, this.sirenProperty)),
+      after: page.paging?.next?.after ?? null,
+    };
   }
 
   /** The company of a contact or a deal: its primary company, else the first associated one. */

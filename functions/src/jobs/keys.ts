@@ -5,6 +5,7 @@
  * start is the same work, so it is dropped (a webhook delivered twice, a schedule firing while
  * the last sync still waits).
  */
+import { isStoreUnavailable } from "../net/shared-store-errors";
 import type { Job } from "./types";
 
 export function laneOf(job: Job): string {
@@ -28,5 +29,6 @@ export function errorCodeOf(error: unknown): string {
     const { code } = error as { code: unknown };
     if (typeof code === "string" && /^[A-Z][A-Z0-9_]*$/.test(code)) return code;
   }
+  if (isStoreUnavailable(error)) return "STORE_UNAVAILABLE";
   return "INTERNAL";
 }

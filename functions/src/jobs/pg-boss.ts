@@ -56,6 +56,9 @@ const EXPIRE_SECONDS: Record<JobKind, number> = {
   "deal-won": 10 * 60,
 };
 
+/** Connections of pg-boss's pool per process (the lanes add one, see lanes.ts). */
+export const PG_BOSS_CONNECTIONS = { worker: 3, enqueueOnly: 2 } as const;
+
 const QUEUE_PREFIX = "encaisse-";
 const TICK_QUEUE = `${QUEUE_PREFIX}tick`;
 
@@ -106,19 +109,21 @@ export class PgBossJobQueue implements WorkingJobQueue {
 
   constructor(private readonly options: PgBossQueueOptions) {
     const workers = options.workers ?? true;
-    const concurrency = options.concurrency ?? 2;
     this.clock = options.clock ?? systemClock;
     this.attempts = options.attempts ?? 3;
     this.boss = new PgBoss({
       connectionString: options.databaseUrl,
       schema: options.schema ?? "pgboss",
       application_name: "encaisse-jobs",
-      max: workers ? concurrency * JOB_KINDS.length + 2 : 2,
+      // pg-boss only runs short statements (fetch, complete, maintenance): they queue on a
+      // few connections. Each connection is one of PostgreSQL's max_connections, which every
+      // instance shares (see README, Jobs).
+      max: workers ? PG_BOSS_CONNECTIONS.worker : PG_BOSS_CONNECTIONS.enqueueOnly,
       supervise: workers,
       schedule: workers,
     });
     this.boss.on("error", (error) => options.onError?.(error, {}));
-    this.lanes = new LaneLocks(options.databaseUrl, workers ? concurrency * JOB_KINDS.length : 1);
+    this.lanes = new LaneLocks(options.databaseUrl);
   }
 
   async enqueue(job: Job): Promise<void> {

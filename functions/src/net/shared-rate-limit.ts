@@ -21,6 +21,7 @@ import { sql } from "drizzle-orm";
 import { z } from "zod";
 import type { StoreDb } from "../store/open";
 import { type Clock, systemClock } from "./clock";
+import { isStoreUnavailable } from "./shared-store-errors";
 import type { RateLimiter } from "./rate-limit";
 
 export interface SharedWindowOptions {
@@ -36,7 +37,11 @@ export interface SharedWindowOptions {
   /** How long an unanswered request keeps counting (default 30 s, above every HTTP timeout). */
   readonly inFlightMs?: number;
   readonly clock?: Clock;
-  /** Told when recording a server's "wait" failed (the local hold still applies). */
+  /**
+   * Told when the table could not be written (a server's "wait": the local hold still
+   * applies; an answer's return: its slot keeps counting until `inFlightMs`) or read for a
+   * moment (the request waits and asks again).
+   */
   readonly onError?: (error: unknown) => void;
 }
 
@@ -53,6 +58,9 @@ const answerSchema = z.object({
 
 /** Longest wait between two looks at a full window. */
 const MAX_POLL_MS = 250;
+/** Looks at the table that may fail on an unavailable database before giving up (~3 s). */
+const STORE_RETRIES = 5;
+const STORE_RETRY_MS = 200;
 
 export class SharedWindowLimiter implements RateLimiter {
   private readonly clock: Clock;
@@ -132,6 +140,7 @@ export class SharedWindowLimiter implements RateLimiter {
   }
 
   private async waitForSlot(key: string, signal?: AbortSignal): Promise<void> {
+    let storeFailures = 0;
     for (;;) {
       signal?.throwIfAborted();
       const heldUntil = this.localHolds.get(key) ?? 0;
@@ -140,7 +149,19 @@ export class SharedWindowLimiter implements RateLimiter {
         await this.clock.sleep(heldUntil - now, signal);
         continue;
       }
-      const waitMs = await this.tryTake(key);
+      let waitMs: number;
+      try {
+        waitMs = await this.tryTake(key);
+        storeFailures = 0;
+      } catch (error) {
+        // A database briefly out of connections or restarting is a wait like any other; a
+        // slot taken by a statement whose answer was lost only counts one request too many.
+        storeFailures += 1;
+        if (!isStoreUnavailable(error) || storeFailures > STORE_RETRIES) throw error;
+        this.options.onError?.(error);
+        await this.clock.sleep(STORE_RETRY_MS * storeFailures, signal);
+        continue;
+      }
       if (waitMs === 0) return;
       // A slot held in flight frees when its answer comes: look again soon, not at its expiry.
       await this.clock.sleep(Math.min(waitMs, MAX_POLL_MS), signal);

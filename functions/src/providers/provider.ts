@@ -82,6 +82,8 @@ export interface AccountingProvider {
   probe(): Promise<ProviderIdentity>;
 
   findCustomers(lookup: CustomerLookup): Promise<readonly Customer[]>;
+  /** Every customer of the book, page by page in a stable order (the sync's backfill). */
+  listCustomers(page?: PageRequest): Promise<Page<Customer>>;
   getCustomer(id: string): Promise<Customer>;
   /** Creates the customer, or returns the one already carrying `externalReference`. */
   createCustomer(input: NewCustomer): Promise<Customer>;
@@ -98,6 +100,12 @@ export interface AccountingProvider {
   listInvoicePayments(invoiceId: string): Promise<readonly Payment[]>;
   /** One invoice with its lines and payments. */
   getInvoice(id: string): Promise<Invoice>;
+  /**
+   * Several invoices with their lines and payments (the sync's changed invoices), keyed by
+   * id; an id the provider no longer has is absent. Cheaper than `getInvoice` one by one
+   * where the provider can share work between them.
+   */
+  getInvoices(ids: readonly string[]): Promise<ReadonlyMap<string, Invoice>>;
   findInvoiceByExternalReference(externalReference: string): Promise<Invoice | null>;
   /**
    * Creates the invoice (draft, or finalized when `draft.finalize`). Never retried blindly:

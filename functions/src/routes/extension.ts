@@ -7,9 +7,11 @@
  * - `GET    /v1/extension/tokens`              signed: the account's paired extensions
  * - `DELETE /v1/extension/tokens/:tokenId`     signed: revoke one
  * - `POST   /v1/extension/pair`                the code is the credential: code -> token
- * - `GET    /v1/extension/context`             token: HubSpot context of a customer/invoice
+ * - `GET    /v1/extension/context`             token: HubSpot context of a customer/invoice,
+ *                                              or of a company picked in the search
  * - `GET    /v1/extension/search`              token: companies by name, SIREN, invoice number
- * - `POST   /v1/extension/notes|tasks`         token: note on a company, task for its owner
+ * - `POST   /v1/extension/notes|tasks`         token: note on a company, task for its owner,
+ *                                              once per `requestId`
  */
 import { Hono, type MiddlewareHandler } from "hono";
 import { cors } from "hono/cors";

@@ -184,7 +184,7 @@ function toInvoice(row: InvoiceRow, invoicePayments: Payment[], today: CalendarD
   };
 }
 
-function toCustomer(row: CustomerRow): StoredCustomer {
+export function toCustomer(row: CustomerRow): StoredCustomer {
   return {
     provider: row.provider,
     providerId: row.providerId,

@@ -15,7 +15,13 @@ import {
   touchedByDeletes,
 } from "./apply-invoices";
 import { type SyncRun, checkpoint } from "./run";
-import { SYNC_STREAMS, saveRollupState, withPending } from "./sync-state";
+import {
+  SYNC_STREAMS,
+  loadLinkState,
+  saveLinkState,
+  saveRollupState,
+  withPending,
+} from "./sync-state";
 
 /** Changes asked per page. */
 const CHANGES_PAGE_SIZE = 100;
@@ -115,7 +121,15 @@ async function applyPage(
   await saveRollupState(run.backend.repos.cursors, tenantId, name, run.rollups);
 
   const present = customers.filter((customer): customer is Customer => customer !== null);
-  if (present.length > 0) await readModel.upsertCustomers(tenantId, present);
+  if (present.length > 0) {
+    // A new customer, or new identifiers, may find its HubSpot company (link-companies.ts).
+    const links = await loadLinkState(run.backend.repos.cursors, tenantId, name);
+    await saveLinkState(run.backend.repos.cursors, tenantId, name, {
+      ...links,
+      customers: [...new Set([...links.customers, ...present.map((c) => c.providerId)])],
+    });
+    await readModel.upsertCustomers(tenantId, present);
+  }
   for (const [index, id] of customerIds.entries()) {
     if (customers[index] === null) await readModel.deleteCustomer(tenantId, name, id);
   }

@@ -20,6 +20,13 @@ export interface SyncProgress {
 
 export interface SyncCounters {
   backfillInvoices: number;
+  /** Customers stored by the customer listing (first sync). */
+  customersListed: number;
+  /** HubSpot companies linked to their customer by this run (strong identifiers only). */
+  companiesLinked: number;
+  /** HubSpot companies read to find their customers, and the calls it took. */
+  companiesScanned: number;
+  hubspotReadCalls: number;
   changesApplied: number;
   invoicesFetched: number;
   invoicesDeleted: number;
@@ -38,6 +45,10 @@ export interface SyncCounters {
 
 export const emptyCounters = (): SyncCounters => ({
   backfillInvoices: 0,
+  customersListed: 0,
+  companiesLinked: 0,
+  companiesScanned: 0,
+  hubspotReadCalls: 0,
   changesApplied: 0,
   invoicesFetched: 0,
   invoicesDeleted: 0,

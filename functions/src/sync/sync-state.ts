@@ -6,6 +6,10 @@
  *   nothing changed during the backfill is missed; saved after each applied page.
  * - `invoices`: the backfill's listing cursor, with records done / total; `complete` once the
  *   whole book has been read.
+ * - `customers`: the customer listing's cursor, `complete` once every customer is stored.
+ * - `links`: whether HubSpot companies must be matched to customers again (after the
+ *   customers were listed, when changes bring customers, and once per Paris day), with the
+ *   changed customers that asked for it.
  * - `rollups`: which customers and deals still owe HubSpot a write (saved before the read
  *   model changes, cleared once HubSpot accepted the values), and the Paris day of the last
  *   full recompute (lateness moves every day even when nothing changes).
@@ -18,6 +22,8 @@ export const SYNC_STREAMS = {
   changes: "changes",
   backfill: "invoices",
   rollups: "rollups",
+  customers: "customers",
+  links: "links",
 } as const;
 
 /** The backfill's cursor once the whole book has been read. */
@@ -71,4 +77,41 @@ export async function saveRollupState(
   state: RollupState,
 ): Promise<void> {
   await cursors.save(tenantId, provider, SYNC_STREAMS.rollups, { cursor: JSON.stringify(state) });
+}
+
+const linkStateSchema = z.object({
+  v: z.literal(1),
+  /** Every company must be matched (the customers were just listed). */
+  all: z.boolean(),
+  /** Customers brought by changes since the last pass. */
+  customers: z.array(z.string()),
+  /** Paris day of the last pass over every company. */
+  day: z.string().nullable(),
+});
+export type LinkState = z.infer<typeof linkStateSchema>;
+
+export function readLinkState(cursor: string | null): LinkState {
+  if (cursor === null) return { v: 1, all: true, customers: [], day: null };
+  try {
+    return linkStateSchema.parse(JSON.parse(cursor));
+  } catch {
+    return { v: 1, all: true, customers: [], day: null };
+  }
+}
+
+export async function loadLinkState(
+  cursors: CursorRepository,
+  tenantId: string,
+  provider: Provider,
+): Promise<LinkState> {
+  return readLinkState((await cursors.get(tenantId, provider, SYNC_STREAMS.links))?.cursor ?? null);
+}
+
+export async function saveLinkState(
+  cursors: CursorRepository,
+  tenantId: string,
+  provider: Provider,
+  state: LinkState,
+): Promise<void> {
+  await cursors.save(tenantId, provider, SYNC_STREAMS.links, { cursor: JSON.stringify(state) });
 }

@@ -3,9 +3,10 @@
  *
  * 1. the change cursor, taken first on a new connection ("from now"), so that whatever
  *    changes while the backfill reads the book is applied after it;
- * 2. the backfill, on a new connection (or after the provider forgot our change cursor);
+ * 2. the backfill (customers, then invoices), on a new connection (or after the provider forgot our change cursor);
  * 3. every change since the cursor;
- * 4. the HubSpot values of the customers and deals those touched (all of them once a day).
+ * 4. the links between HubSpot companies and customers that strong identifiers make certain;
+ * 5. the HubSpot values of the customers and deals those touched (all of them once a day).
  *
  * Each step saves where it got to as it goes (see sync-state.ts): a crash, a timeout or a
  * shutdown loses no work and repeats none, and the next run picks up where this one stopped.
@@ -13,6 +14,7 @@
 import { DomainError, type Provider, parisDateOf } from "@encaisse/shared";
 import type { Backend } from "../backend";
 import { backfill } from "./backfill";
+import { backfillCustomers } from "./backfill-customers";
 import { applyChanges } from "./changes";
 import { type SyncCounters, type SyncProgress, type SyncRun, emptyCounters } from "./run";
 import {
@@ -22,6 +24,7 @@ import {
   saveRollupState,
   withPending,
 } from "./sync-state";
+import { linkCompanies } from "./link-companies";
 import { writeRollups } from "./write-back";
 
 export type { SyncProgress } from "./run";
@@ -85,6 +88,9 @@ export async function syncTenant(
       cursor = (await provider.listChanges(null)).cursor;
       await cursors.save(tenantId, name, SYNC_STREAMS.changes, { cursor });
     }
+    // Customers first: linking needs them, and Pennylane's invoices need their names.
+    stream = SYNC_STREAMS.customers;
+    await backfillCustomers(run);
     stream = SYNC_STREAMS.backfill;
     const listed = (await cursors.get(tenantId, name, SYNC_STREAMS.backfill))?.cursor;
     if (listed !== BACKFILL_COMPLETE) {
@@ -113,8 +119,11 @@ export async function syncTenant(
       await saveRollupState(cursors, tenantId, name, run.rollups);
       await applyChanges(run, await startingPoint());
     }
+    const today = parisDateOf(new Date(backend.clock.now()));
+    stream = SYNC_STREAMS.links;
+    await linkCompanies(run, crm, today);
     stream = SYNC_STREAMS.rollups;
-    await writeRollups(run, crm, parisDateOf(new Date(backend.clock.now())));
+    await writeRollups(run, crm, today);
   } catch (error) {
     if (!options.signal?.aborted) {
       const failure =

@@ -1,6 +1,6 @@
 /**
  * The Encaisse settings page (`settings` location): accounting connections and their sync,
- * invoicing, the dunning plan and who sees amounts. Only what changed is sent to
+ * invoicing, the dunning plan and its language, and who sees amounts. Only what changed is sent to
  * `PUT /v1/settings`, after the dunning plan passed the shared schema.
  */
 import { useMemo } from "react";
@@ -20,6 +20,7 @@ import { type Translator, translatorFor } from "../cards/utils/i18n.ts";
 import { AmountVisibilitySection, teamOptions } from "./components/AmountVisibilitySection.tsx";
 import { BackfillProgressBar } from "./components/BackfillProgressBar.tsx";
 import { DunningLadderEditor } from "./components/DunningLadderEditor.tsx";
+import { DunningLocaleSelect } from "./components/DunningLocaleSelect.tsx";
 import { ExtensionPairing } from "./components/ExtensionPairing.tsx";
 import { InvoicingSection } from "./components/InvoicingSection.tsx";
 import { ProviderConnection } from "./components/ProviderConnection.tsx";
@@ -64,6 +65,11 @@ export function SettingsPage({ context }: { context: SettingsContext }) {
         steps={form.dunningLadder}
         problems={page.problems}
         onChange={page.editLadder}
+      />
+      <DunningLocaleSelect
+        m={m}
+        value={form.dunningLocale}
+        onChange={(dunningLocale) => page.edit({ dunningLocale })}
       />
       <Divider />
       <AmountVisibilitySection

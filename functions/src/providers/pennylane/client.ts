@@ -14,6 +14,7 @@ import type {
   CustomerLookup,
   InvoicePage,
   NewCustomer,
+  Page,
   PageRequest,
   PdfLink,
   ProviderIdentity,
@@ -22,11 +23,12 @@ import { API_PATH, DEFAULT_PENNYLANE_URL, PennylaneApi } from "./api";
 import { listChanges } from "./changelogs";
 import { createCustomer } from "./create-customer";
 import { createInvoice, finalizeInvoice } from "./create-invoice";
-import { CustomerNames, findCustomers, getCustomer } from "./customers";
+import { CustomerNames, findCustomers, getCustomer, listCustomers } from "./customers";
 import { describePennylaneError } from "./errors";
 import {
   findInvoiceByExternalReference,
   getInvoice,
+  getInvoices,
   getPdfLink,
   listCustomerInvoices,
   listInvoicePayments,
@@ -95,6 +97,10 @@ export class PennylaneProvider implements AccountingProvider {
     return getCustomer(this.api, id);
   }
 
+  listCustomers(page?: PageRequest): Promise<Page<Customer>> {
+    return listCustomers(this.api, this.names, page);
+  }
+
   createCustomer(input: NewCustomer): Promise<Customer> {
     return createCustomer(this.api, input, this.connectionKey);
   }
@@ -113,6 +119,10 @@ export class PennylaneProvider implements AccountingProvider {
 
   getInvoice(id: string): Promise<Invoice> {
     return getInvoice(this.api, this.names, id);
+  }
+
+  getInvoices(ids: readonly string[]): Promise<ReadonlyMap<string, Invoice>> {
+    return getInvoices(this.api, this.names, ids);
   }
 
   findInvoiceByExternalReference(externalReference: string): Promise<Invoice | null> {

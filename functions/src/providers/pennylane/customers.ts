@@ -14,7 +14,7 @@ import {
   validateSiren,
   validateVatNumber,
 } from "@encaisse/shared";
-import type { CustomerLookup } from "../provider";
+import type { CustomerLookup, Page, PageRequest } from "../provider";
 import { type FilterCondition, MAX_PAGE_SIZE, type PennylaneApi, listParams } from "./api";
 import { toCustomer } from "./mapping";
 import { type PennylaneCustomer, customerPageSchema, customerSchema } from "./schemas";
@@ -92,6 +92,27 @@ export async function findCustomers(
     );
   }
   return [...found.values()].sort((a, b) => a.id - b.id).map(toCustomer);
+}
+
+/**
+ * GET /customers, one page in id order (100 at most), for a backfill. The names are
+ * remembered, so the invoices read next need no lookup.
+ */
+export async function listCustomers(
+  api: PennylaneApi,
+  names: CustomerNames,
+  page: PageRequest = {},
+): Promise<Page<Customer>> {
+  const answer = await api.get(
+    CUSTOMERS,
+    customerPageSchema,
+    listParams({ sort: "id", cursor: page.cursor ?? null, limit: page.limit ?? MAX_PAGE_SIZE }),
+  );
+  for (const customer of answer.items) names.remember(customer);
+  return {
+    items: answer.items.map(toCustomer),
+    nextCursor: answer.has_more ? answer.next_cursor : null,
+  };
 }
 
 /**

@@ -19,6 +19,7 @@ import type {
   CustomerLookup,
   InvoicePage,
   NewCustomer,
+  Page,
   PageRequest,
   PdfLink,
   ProviderIdentity,
@@ -163,6 +164,10 @@ export class SageActiveProvider implements AccountingProvider {
 
   getCustomer(id: string): Promise<Customer> {
     return this.customers.get(id);
+  }
+
+  listCustomers(page?: PageRequest): Promise<Page<Customer>> {
+    return this.customers.list(page);
   }
 
   createCustomer(input: NewCustomer): Promise<Customer> {

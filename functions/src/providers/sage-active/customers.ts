@@ -8,12 +8,13 @@
 import { type Customer, type PaymentTerms, normalizeIdentifier } from "@encaisse/shared";
 import type { Clock } from "../../net/clock";
 import { ProviderError } from "../errors";
-import type { CustomerLookup, NewCustomer } from "../provider";
+import type { CustomerLookup, NewCustomer, Page, PageRequest } from "../provider";
 import type { SageGraphql } from "./graphql";
 import { sageErrorKeys } from "./graphql-errors";
 import { toCustomer } from "./mapping";
 import {
   CREATE_CUSTOMER,
+  CUSTOMERS,
   CUSTOMERS_BY_CODE,
   CUSTOMERS_BY_DOCUMENT_ID,
   CUSTOMERS_BY_VAT_NUMBER,
@@ -21,7 +22,13 @@ import {
 } from "./queries";
 import { findEffect, outcomeUnknown, SingleFlight } from "./recovery";
 import { SAGE_CUSTOMER_CODE_MAX_LENGTH, toSageReference } from "./references";
-import { createCustomerDataSchema, customersDataSchema, type SageCustomer } from "./schemas";
+import { nextCursorOf, pageSize } from "./pagination";
+import {
+  createCustomerDataSchema,
+  customerPageDataSchema,
+  customersDataSchema,
+  type SageCustomer,
+} from "./schemas";
 
 /** Field lengths of CustomerCreateGLDtoInput (reference §3.1). */
 const MAX = { socialName: 70, line: 35, city: 35, zipCode: 9, email: 70 } as const;
@@ -108,6 +115,20 @@ export class SageCustomers {
       );
     }
     return toCustomer(customer);
+  }
+
+  /** One page of every customer, oldest first (up to 500 a page). */
+  async list(page: PageRequest = {}): Promise<Page<Customer>> {
+    const after = page.cursor ?? null;
+    const data = await this.graphql.run(
+      CUSTOMERS,
+      { first: pageSize(page.limit), after },
+      customerPageDataSchema,
+    );
+    return {
+      items: data.customers.nodes.map(toCustomer),
+      nextCursor: nextCursorOf(data.customers.pageInfo, after),
+    };
   }
 
   /** The customers matching the first identifier that finds any: SIREN, VAT number, reference. */

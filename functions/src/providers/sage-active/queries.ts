@@ -82,6 +82,13 @@ export const CUSTOMERS_BY_CODE = `query SageCustomersByCode($code: String!) {
   }
 }`;
 
+export const CUSTOMERS = `query SageCustomers($first: Int!, $after: String) {
+  customers(first: $first, after: $after, order: [{ creationDate: ASC }, { id: ASC }]) {
+    nodes { ${CUSTOMER_FIELDS} }
+    ${PAGE_INFO}
+  }
+}`;
+
 export const CREATE_CUSTOMER = `mutation SageCreateCustomer($input: CustomerCreateGLDtoInput!) {
   createCustomer(input: $input) { id code }
 }`;

@@ -153,6 +153,7 @@ export const sageCustomerSchema = z.object({
 export type SageCustomer = z.infer<typeof sageCustomerSchema>;
 
 export const customersDataSchema = z.object({ customers: nodesOnlySchema(sageCustomerSchema) });
+export const customerPageDataSchema = z.object({ customers: connectionSchema(sageCustomerSchema) });
 
 export const createCustomerDataSchema = z.object({
   createCustomer: z.object({ id: z.string(), code: nullable(z.string()) }),

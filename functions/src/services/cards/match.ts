@@ -90,13 +90,15 @@ export async function matchCompany(
 /**
  * Links the company to its certain match, unless the customer already belongs to another
  * company (a rep decided so, or another record shares its identifiers): then it is only
- * offered. Returns the company's link, or null when it was not made.
+ * offered. Returns the company's link, or null when it was not made. The sync links the
+ * companies of a whole book through here too (`origin: "sync"`, kept in the audit log).
  */
-async function linkAutomatically(
+export async function linkAutomatically(
   deps: MatchDependencies,
   tenantId: string,
   companyId: string,
   match: CustomerMatch,
+  origin: "card" | "sync" = "card",
 ): Promise<CustomerLink | null> {
   const { customer } = match;
   return deps.store.withAdvisoryLock(
@@ -131,6 +133,7 @@ async function linkAutomatically(
           matchedBy: match.reason,
           confidence: match.confidence,
           automatic: true,
+          ...(origin === "sync" ? { origin } : {}),
         },
       });
       deps.logger.info("customer linked automatically", { matchedBy: match.reason });

@@ -6,6 +6,9 @@
  * One accounting software per HubSpot account: connecting Sage Active disconnects
  * Pennylane and the other way round. Connecting the same software to another company
  * forgets what was copied from the previous one, since none of it is true there.
+ *
+ * A new connection queues a sync at once: with no cursor yet, it is the full backfill whose
+ * progress the settings page and `encaisse sync` show.
  */
 import type { Provider } from "@encaisse/shared";
 import type { Backend } from "../../backend";
@@ -59,4 +62,5 @@ export async function saveConnection(
       replacedAccountId: anotherAccount ? tenant.providerAccountId : null,
     },
   });
+  await backend.jobs.enqueue({ kind: "sync", tenantId, reason: "connect" });
 }

@@ -57,6 +57,9 @@ export interface SettingsMessages {
   addStep: string;
   removeStep: string;
   problems: { id: string; offsetDays: string; ladderSize: string };
+  dunningLocaleLabel: string;
+  dunningLocaleDescription: string;
+  dunningLocales: Record<"fr" | "en", string>;
 
   visibilityTitle: string;
   everyoneSeesAmounts: string;
@@ -135,6 +138,9 @@ const en: SettingsMessages = {
     offsetDays: "A whole number of days from 1 to 365, after the previous step's.",
     ladderSize: "A plan has between 1 and 10 steps.",
   },
+  dunningLocaleLabel: "Language of the dunning tasks",
+  dunningLocaleDescription: "The tasks and reminder texts reps get are written in this language.",
+  dunningLocales: { fr: "Français", en: "English" },
 
   visibilityTitle: "Who sees amounts on the cards",
   everyoneSeesAmounts: "Everyone",
@@ -213,6 +219,10 @@ const fr: SettingsMessages = {
     offsetDays: "Un nombre entier de jours de 1 à 365, après celui de l'étape précédente.",
     ladderSize: "Un plan compte entre 1 et 10 étapes.",
   },
+  dunningLocaleLabel: "Langue des tâches de relance",
+  dunningLocaleDescription:
+    "Les tâches et les textes de relance proposés aux commerciaux sont rédigés dans cette langue.",
+  dunningLocales: { fr: "Français", en: "English" },
 
   visibilityTitle: "Qui voit les montants sur les cartes",
   everyoneSeesAmounts: "Tout le monde",

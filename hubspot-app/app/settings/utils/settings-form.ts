@@ -16,7 +16,12 @@ export interface SettingsForm {
   readonly dunningLadder: readonly DunningStep[];
   /** Null: everyone sees amounts. */
   readonly amountsVisibleToTeamIds: readonly string[] | null;
+  readonly dunningLocale: DunningLocale;
 }
+
+export type DunningLocale = NonNullable<Settings["dunningLocale"]>;
+/** What the backend writes dunning tasks in while the setting is unset. */
+export const DEFAULT_DUNNING_LOCALE: DunningLocale = "fr";
 
 export function formOf(settings: Settings): SettingsForm {
   return {
@@ -24,6 +29,7 @@ export function formOf(settings: Settings): SettingsForm {
     autoInvoiceOnDealWon: settings.autoInvoiceOnDealWon,
     dunningLadder: settings.dunningLadder,
     amountsVisibleToTeamIds: settings.amountsVisibleToTeamIds,
+    dunningLocale: settings.dunningLocale ?? DEFAULT_DUNNING_LOCALE,
   };
 }
 
@@ -42,6 +48,9 @@ export function changesOf(saved: Settings, form: SettingsForm): SettingsChanges 
   if (!same(form.amountsVisibleToTeamIds, saved.amountsVisibleToTeamIds)) {
     changes.amountsVisibleToTeamIds =
       form.amountsVisibleToTeamIds === null ? null : [...form.amountsVisibleToTeamIds];
+  }
+  if (form.dunningLocale !== (saved.dunningLocale ?? DEFAULT_DUNNING_LOCALE)) {
+    changes.dunningLocale = form.dunningLocale;
   }
   return changes;
 }
