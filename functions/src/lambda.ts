@@ -20,7 +20,7 @@ import {
 } from "hono/aws-lambda";
 import { DomainError } from "@encaisse/shared";
 import { type AppEnv, createApp } from "./app";
-import { jsonLogger, openBackend } from "./backend";
+import { jsonLogger, type Logger, openBackend } from "./backend";
 import { type Config, loadConfig } from "./config";
 import { jobHandlers } from "./jobs/handlers";
 import { PgBossJobQueue } from "./jobs/pg-boss";
@@ -122,22 +122,29 @@ export const handler: LambdaHandler = createLambdaHandler(() => openLambdaApplic
 export async function runScheduledWorker(
   environment: Readonly<Record<string, string | undefined>>,
   remainingMs: () => number,
+  options: { readonly logger?: Logger; readonly at?: Date } = {},
 ): Promise<{ queued: number; left: number }> {
   const config = loadConfig({ ...environment, ENCAISSE_WORKERS: "1" });
   if (!config.DATABASE_URL) {
     throw new DomainError("CONFIG_INVALID", "Set DATABASE_URL: the Lambda worker runs pg-boss.");
   }
-  const backend = await openBackend(config);
+  const backend = await openBackend(config, options.logger ? { logger: options.logger } : {});
   try {
-    const report = await enqueueDueJobs(backend, new Date(backend.clock.now()));
+    const report = await enqueueDueJobs(backend, options.at ?? new Date(backend.clock.now()));
+    const queued = report.sync + report.dunning;
     const queue = backend.workers;
-    if (!(queue instanceof PgBossJobQueue)) return { queued: report.sync, left: 0 };
+    if (!(queue instanceof PgBossJobQueue)) return { queued, left: 0 };
     await queue.start(jobHandlers(backend));
-    // Leave a minute to hand unfinished jobs back before Lambda stops the process.
-    while (remainingMs() > 60_000 && (await queue.pending()) > 0) {
-      await backend.clock.sleep(2_000);
+    // Leave a minute to hand unfinished jobs back before Lambda stops the process. Jobs
+    // waiting out a retry delay are left to the next invocation. Nothing due is asked twice,
+    // a second apart: a job being fetched is in neither count for a moment.
+    let quietLooks = 0;
+    while (remainingMs() > 60_000 && quietLooks < 2) {
+      quietLooks = (await queue.hasWorkDue()) ? 0 : quietLooks + 1;
+      await backend.clock.sleep(1_000);
     }
-    return { queued: report.sync + report.dunning, left: await queue.pending() };
+    // Jobs still running count as left: closing hands them back to pg-boss.
+    return { queued, left: await queue.pending() };
   } finally {
     await backend.close();
   }

@@ -4,6 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dueJobs, msUntilNextSlot } from "../../functions/src/jobs/schedule";
+import type { Job } from "../../functions/src/jobs/types";
+import { generateBook } from "../fixtures/generate";
 import { type BackendHarness, startBackendHarness } from "../backend/harness";
 
 describe("the schedule", () => {
@@ -64,5 +66,38 @@ describe("POST /v1/jobs/tick", () => {
     expect(response.status).toBe(200);
     const report = (await response.json()) as { tenants: number; sync: number };
     expect(report).toMatchObject({ tenants: 1, sync: 1 });
+  });
+});
+
+describe("POST /v1/jobs/tick without CRON_SECRET configured", () => {
+  let harness: BackendHarness;
+  const queued: Job[] = [];
+
+  beforeAll(async () => {
+    harness = await startBackendHarness({
+      book: generateBook({ companies: 2, invoices: 4 }),
+      jobs: {
+        enqueue: (job) => {
+          queued.push(job);
+          return Promise.resolve();
+        },
+        deadLetters: () => Promise.resolve([]),
+      },
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await harness.close();
+  });
+
+  it("answers a typed 503 whatever is sent, and queues nothing", async () => {
+    for (const authorization of [undefined, "Bearer ", "Bearer anything-at-all"]) {
+      const response = await harness.app.request("http://localhost:3000/v1/jobs/tick", {
+        method: "POST",
+        headers: authorization === undefined ? {} : { authorization },
+      });
+      expect(response.status).toBe(503);
+      expect(await response.json()).toMatchObject({ error: { code: "CRON_NOT_CONFIGURED" } });
+    }
+    expect(queued).toEqual([]);
   });
 });

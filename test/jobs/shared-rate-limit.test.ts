@@ -4,9 +4,17 @@
  * On the embedded database always, on PostgreSQL when DATABASE_URL is set.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { drizzle } from "drizzle-orm/node-postgres";
+import pg from "pg";
+import { errorCodeOf } from "../../functions/src/jobs/keys";
 import { SharedWindowLimiter } from "../../functions/src/net/shared-rate-limit";
 import type { Store } from "../../functions/src/store";
-import { TEST_DRIVERS, emptyAllTables, openTestStore } from "../../functions/test/support/store";
+import {
+  DATABASE_URL,
+  TEST_DRIVERS,
+  emptyAllTables,
+  openTestStore,
+} from "../../functions/test/support/store";
 
 /** Most grants inside any window of `windowMs` (grants are instants in ms). */
 function busiestWindow(grants: readonly number[], windowMs: number): number {
@@ -125,5 +133,45 @@ describe.each(TEST_DRIVERS)("the shared rate limit on %s", (driver) => {
       `shared rate limit on ${driver}: ${perAcquireMs.toFixed(2)} ms per slot taken\n`,
     );
     expect(perAcquireMs).toBeLessThan(20);
+  }, 30_000);
+});
+
+describe.runIf(DATABASE_URL)("the shared rate limit on a PostgreSQL out of connections", () => {
+  const role = `encaisse_full_${Math.random().toString(36).slice(2, 8)}`;
+  let admin: pg.Client;
+
+  beforeAll(async () => {
+    admin = new pg.Client({ connectionString: DATABASE_URL });
+    await admin.connect();
+    // A role allowed no connection gets the server's own "too many connections" (53300).
+    await admin.query(`create role ${role} login connection limit 0`);
+  });
+  afterAll(async () => {
+    await admin.query(`drop role if exists ${role}`);
+    await admin.end();
+  });
+
+  it("asks again for a few seconds, then fails with STORE_UNAVAILABLE rather than INTERNAL", async () => {
+    const url = new URL(DATABASE_URL ?? "");
+    url.username = role;
+    url.password = "";
+    const pool = new pg.Pool({ connectionString: url.toString(), max: 1 });
+    const failures: unknown[] = [];
+    const limiter = new SharedWindowLimiter(drizzle({ client: pool }), {
+      limit: 5,
+      windowMs: 1_000,
+      namespace: "t:",
+      onError: (error) => failures.push(error),
+    });
+    const started = Date.now();
+    const refused = await limiter.acquire("pennylane:tenant-9").then(
+      () => null,
+      (error: unknown) => error,
+    );
+    await pool.end();
+    expect(errorCodeOf(refused)).toBe("STORE_UNAVAILABLE");
+    // Five looks a growing moment apart before giving up.
+    expect(failures).toHaveLength(5);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(2_900);
   }, 30_000);
 });

@@ -1,11 +1,8 @@
 /**
  * One worker process of `workers.pg.test.ts`: the backend from the environment (PostgreSQL,
- * emulator URLs), pg-boss workers, and every run written to `worker_runs` with the
- * database's clock so the test can line up runs of different processes.
- *
- * WORKER_HANDLERS=real runs the product's handlers (sync engine, deal won); the default is a
- * burst of real client calls per job (provider reads, HubSpot reads) through the same clients
- * and limiters, sized to need more than one rate-limit window per tenant.
+ * emulator URLs), pg-boss workers running the product's handlers (sync engine, dunning, deal
+ * won), and every run written to `worker_runs` with the database's clock so the test can line
+ * up runs of different processes.
  */
 import { sql } from "drizzle-orm";
 import { z } from "zod";
@@ -14,38 +11,6 @@ import { loadConfig } from "../../functions/src/config";
 import { jobHandlers } from "../../functions/src/jobs/handlers";
 import { errorCodeOf } from "../../functions/src/jobs/keys";
 import type { Job, JobHandlers } from "../../functions/src/jobs/types";
-
-const BURST = {
-  sync: { provider: 35, hubspot: 120 },
-  "deal-won": { provider: 15, hubspot: 40 },
-  dunning: { provider: 5, hubspot: 5 },
-} as const;
-
-/** The HubSpot company ids of each tenant's portal, as the test loaded them. */
-const companyIdsSchema = z.record(z.string(), z.array(z.string()));
-
-function companyIdsOf(tenantId: string): readonly string[] {
-  const all = companyIdsSchema.parse(JSON.parse(process.env.WORKER_COMPANY_IDS ?? "{}"));
-  return all[tenantId] ?? [];
-}
-
-async function burst(backend: Backend, job: Job): Promise<void> {
-  const tenant = await backend.tenant(job.tenantId);
-  const provider = await backend.provider(tenant);
-  if (!provider) throw new Error("The tenant has no provider.");
-  const crm = backend.crm(job.tenantId);
-  const companyIds = companyIdsOf(job.tenantId);
-  const size = BURST[job.kind];
-  const page = await provider.listInvoices();
-  const invoiceIds = page.items.map((invoice) => invoice.id);
-  const providerCalls = Array.from({ length: size.provider - 1 }, (_, index) =>
-    provider.getInvoice(invoiceIds[index % invoiceIds.length] ?? ""),
-  );
-  const hubspotCalls = Array.from({ length: size.hubspot }, (_, index) =>
-    crm.getCompany(companyIds[index % companyIds.length] ?? ""),
-  );
-  await Promise.all([...providerCalls, ...hubspotCalls]);
-}
 
 async function record<T>(backend: Backend, job: Job, work: () => Promise<T>): Promise<T> {
   const inserted = await backend.store.db.execute(sql`
@@ -57,7 +22,10 @@ async function record<T>(backend: Backend, job: Job, work: () => Promise<T>): Pr
   try {
     return await work();
   } catch (error) {
-    outcome = `${errorCodeOf(error)} ${error instanceof Error ? error.message.slice(0, 300) : ""}`;
+    // The test's own data only: the message and its cause say what failed.
+    const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : "";
+    const message = error instanceof Error ? error.message.slice(0, 200) : String(error);
+    outcome = `${errorCodeOf(error)} ${message} ${cause}`.trim();
     throw error;
   } finally {
     await backend.store.db.execute(
@@ -69,13 +37,10 @@ async function record<T>(backend: Backend, job: Job, work: () => Promise<T>): Pr
 async function main(): Promise<void> {
   const backend = await openBackend(loadConfig(process.env), { logger: silentLogger });
   const real = jobHandlers(backend);
-  const useReal = process.env.WORKER_HANDLERS === "real";
   const handlers: JobHandlers = {
-    sync: (job) => record(backend, job, () => (useReal ? real.sync(job) : burst(backend, job))),
-    dunning: (job) =>
-      record(backend, job, () => (useReal ? real.dunning(job) : burst(backend, job))),
-    "deal-won": (job) =>
-      record(backend, job, () => (useReal ? real["deal-won"](job) : burst(backend, job))),
+    sync: (job) => record(backend, job, () => real.sync(job)),
+    dunning: (job) => record(backend, job, () => real.dunning(job)),
+    "deal-won": (job) => record(backend, job, () => real["deal-won"](job)),
   };
   if (!backend.workers) throw new Error("The backend has no worker queue.");
   await backend.workers.start(handlers);

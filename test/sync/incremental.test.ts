@@ -76,6 +76,24 @@ describe.each(TEST_DRIVERS)("incremental sync (%s store)", (driver) => {
     expect(quiet.hubspotWriteCalls).toBe(0);
   }, 60_000);
 
+  it("pennylane: the customers of a page of changed invoices are named in one call", async () => {
+    const h = (harness = await startSyncHarness({ book: BOOK, provider: "pennylane", driver }));
+    await syncTenant(h.backend, PORTAL_ID);
+    const paid = unpaidInvoices(await h.truth(), 4);
+    for (const invoice of paid) payInFull(h, invoice);
+    const customers = new Set(paid.map((invoice) => invoice.customerId));
+    expect(customers.size).toBeGreaterThan(1);
+    h.pennylane.resetStats();
+
+    const report = await syncTenant(h.backend, PORTAL_ID);
+
+    expect(report.invoicesFetched).toBe(paid.length);
+    expect(h.pennylane.stats.byEndpoint["GET /customers"]).toBe(1);
+    const truth = await h.truth();
+    await expectReadModelMatches(h, truth);
+    expectHubSpotMatches(h, truth);
+  });
+
   it("sage_active: payments recorded in Sage move only the companies that were paid", async () => {
     const h = (harness = await startSyncHarness({ book: BOOK, provider: "sage_active", driver }));
     await syncTenant(h.backend, PORTAL_ID);

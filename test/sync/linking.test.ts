@@ -136,8 +136,9 @@ describe.each(TEST_DRIVERS)("automatic linking (%s store)", (driver) => {
     expect(await linkedPairs(h)).toEqual(pairsOf(h, others));
     expect(report.companiesLinked).toBe(others.length);
     for (const key of [first, second]) {
-      expect(await h.backend.repos.customerLinks.byCompany(PORTAL_ID, h.companyIds.get(key) ?? ""))
-        .toBeNull();
+      expect(
+        await h.backend.repos.customerLinks.byCompany(PORTAL_ID, h.companyIds.get(key) ?? ""),
+      ).toBeNull();
       expect(h.hubspotValue("companies", h.companyIds.get(key) ?? "", OUTSTANDING)).toBeNull();
     }
   });
@@ -183,11 +184,7 @@ describe.each(TEST_DRIVERS)("automatic linking (%s store)", (driver) => {
       driver,
       linked: false,
     }));
-    setHubSpotSiren(
-      h,
-      first,
-      BOOK.companies.find((company) => company.key === first)?.siren ?? "",
-    );
+    setHubSpotSiren(h, first, BOOK.companies.find((company) => company.key === first)?.siren ?? "");
     setHubSpotSiren(
       h,
       second,

@@ -86,6 +86,8 @@ const jobSchema: z.ZodType<Job> = z.discriminatedUnion("kind", [
   }),
 ]);
 
+const dueCountSchema = z.object({ rows: z.array(z.object({ due: z.number() })) });
+
 /** What a failed attempt leaves in pg-boss's `output`: a code, never the error's text. */
 class JobAttemptFailed extends Error {
   constructor(
@@ -190,6 +192,28 @@ export class PgBossJobQueue implements WorkingJobQueue {
       total += await this.boss.getQueueSize(queueNameOf(kind), { before: "completed" });
     }
     return total;
+  }
+
+  /**
+   * Whether a worker has something to do now: a job of this process still running, or one
+   * waiting that may start now or within a lane's busy delay (a job put back because its
+   * lane was taken comes back that soon). Jobs waiting out a retry delay do not count: a
+   * Lambda worker would spin until its timeout for a job that the next invocation runs.
+   */
+  async hasWorkDue(): Promise<boolean> {
+    await this.ready();
+    const schema = this.options.schema ?? "pgboss";
+    if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error("Invalid pg-boss schema name.");
+    const answer = dueCountSchema.parse(
+      await this.boss.getDb().executeSql(
+        `select count(*)::int as due from ${schema}.job
+         where name = any($1::text[]) and state < 'active'
+           and start_after <= now() + make_interval(secs => $2)`,
+        [JOB_KINDS.map(queueNameOf), (this.options.busyRetrySeconds ?? 5) + 1],
+      ),
+    );
+    // Read after the count: a job fetched meanwhile left the waiting ones for this process's.
+    return (answer.rows[0]?.due ?? 0) > 0 || this.running.size > 0;
   }
 
   async stop(): Promise<void> {

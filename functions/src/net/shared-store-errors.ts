@@ -13,7 +13,11 @@ const UNAVAILABLE_NODE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "
 export function isStoreUnavailable(error: unknown): boolean {
   for (let current = error, depth = 0; depth < 5; depth += 1) {
     if (typeof current !== "object" || current === null) return false;
-    const { code, message, cause } = current as { code?: unknown; message?: unknown; cause?: unknown };
+    const { code, message, cause } = current as {
+      code?: unknown;
+      message?: unknown;
+      cause?: unknown;
+    };
     if (typeof code === "string") {
       if (/^[0-9A-Z]{5}$/.test(code) && UNAVAILABLE_CLASSES.has(code.slice(0, 2))) return true;
       if (UNAVAILABLE_NODE_CODES.has(code)) return true;

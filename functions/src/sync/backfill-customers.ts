@@ -5,12 +5,7 @@
  * invoices read next, which Pennylane gives by customer id only.
  */
 import { type SyncRun, checkpoint } from "./run";
-import {
-  BACKFILL_COMPLETE,
-  SYNC_STREAMS,
-  loadLinkState,
-  saveLinkState,
-} from "./sync-state";
+import { BACKFILL_COMPLETE, SYNC_STREAMS, loadLinkState, saveLinkState } from "./sync-state";
 
 /** Customers asked per page (each provider caps it: Pennylane 100, Sage Active 500). */
 const CUSTOMERS_PAGE_SIZE = 500;

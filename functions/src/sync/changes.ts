@@ -1,7 +1,7 @@
 /**
  * The incremental sync: what changed since the saved change cursor (Pennylane changelogs,
  * Sage Active modification dates), page by page. For each page: read the changed invoices in
- * full (with their payments) and the changed customers, record which customers and deals
+ * full (with their payments, all in one provider call) and the changed customers, record which customers and deals
  * owe HubSpot a write, apply to the read model, then save the cursor. A run cut short
  * re-reads at most the page it was on, and applying a page twice leaves the same read model.
  */
@@ -25,7 +25,7 @@ import {
 
 /** Changes asked per page. */
 const CHANGES_PAGE_SIZE = 100;
-/** Invoices read at once; the provider's throttle still paces them. */
+/** Customers read at once; the provider's throttle still paces them. */
 const READS_AT_ONCE = 4;
 
 const isGone = (error: unknown) =>
@@ -102,12 +102,16 @@ async function applyPage(
   const invoiceUpserts = changes
     .filter((c) => c.kind === "invoice" && c.operation === "upsert")
     .map((c) => c.id);
-  const read = await inBatches(invoiceUpserts, (id) =>
-    unlessGone(() => run.provider.getInvoice(id)),
-  );
-  const invoices = read.filter((invoice): invoice is Invoice => invoice !== null);
+  // Read together: a provider shares what it can between them (Pennylane: the customers' names).
+  const read =
+    invoiceUpserts.length === 0
+      ? new Map<string, Invoice>()
+      : await run.provider.getInvoices(invoiceUpserts);
+  const invoices = invoiceUpserts
+    .map((id) => read.get(id))
+    .filter((invoice): invoice is Invoice => invoice !== undefined);
   const goneIds = [
-    ...invoiceUpserts.filter((_id, index) => read[index] === null),
+    ...invoiceUpserts.filter((id) => !read.has(id)),
     ...changes.filter((c) => c.kind === "invoice" && c.operation === "delete").map((c) => c.id),
   ];
   run.counters.invoicesFetched += invoices.length;

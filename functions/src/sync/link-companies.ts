@@ -40,7 +40,8 @@ import { loadLinkState, saveLinkState, saveRollupState, withPending } from "./sy
 
 /** Two companies (or more) would each link this customer: it is left to a rep. */
 const CLAIMED_TWICE = "claimed twice";
-type Decision = { readonly companyId: string; readonly match: CustomerMatch } | typeof CLAIMED_TWICE;
+type Decision =
+  { readonly companyId: string; readonly match: CustomerMatch } | typeof CLAIMED_TWICE;
 
 function identifiersOf(companies: readonly CrmCompany[]): StrongIdentifiers {
   const sirens = new Set<string>();

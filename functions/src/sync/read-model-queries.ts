@@ -116,7 +116,8 @@ export async function customersSharingIdentifiers(
   identifiers: StrongIdentifiers,
 ): Promise<Customer[]> {
   const alternatives: SQL[] = [];
-  if (identifiers.sirens.length > 0) alternatives.push(inArray(customers.siren, [...identifiers.sirens]));
+  if (identifiers.sirens.length > 0)
+    alternatives.push(inArray(customers.siren, [...identifiers.sirens]));
   if (identifiers.vatNumbers.length > 0)
     alternatives.push(inArray(normalizedVatNumber, [...identifiers.vatNumbers]));
   if (identifiers.externalReferences.length > 0)

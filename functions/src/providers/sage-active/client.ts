@@ -190,6 +190,10 @@ export class SageActiveProvider implements AccountingProvider {
     return this.invoices.get(id);
   }
 
+  getInvoices(ids: readonly string[]): Promise<ReadonlyMap<string, Invoice>> {
+    return this.invoices.getMany(ids);
+  }
+
   findInvoiceByExternalReference(externalReference: string): Promise<Invoice | null> {
     return this.invoices.findByExternalReference(externalReference);
   }

@@ -24,6 +24,9 @@ import type { SageReferenceData } from "./reference-data";
 import { SAGE_INVOICE_REFERENCE_MAX_LENGTH, toSageReference } from "./references";
 import { invoicePageDataSchema, invoicesDataSchema, type SageInvoice } from "./schemas";
 
+/** Invoices read at once; the throttle still paces their requests. */
+const READS_AT_ONCE = 4;
+
 export class SageInvoices {
   constructor(
     private readonly graphql: SageGraphql,
@@ -63,6 +66,19 @@ export class SageInvoices {
       );
     }
     return this.normalize(invoice);
+  }
+
+  /** Several invoices by id, four at a time; those Sage no longer has are left out. */
+  async getMany(ids: readonly string[]): Promise<Map<string, Invoice>> {
+    const found = new Map<string, Invoice>();
+    const unique = [...new Set(ids)];
+    for (let start = 0; start < unique.length; start += READS_AT_ONCE) {
+      const batch = unique.slice(start, start + READS_AT_ONCE);
+      const raw = await Promise.all(batch.map((id) => this.rawById(id)));
+      const present = raw.filter((invoice): invoice is SageInvoice => invoice !== null);
+      for (const invoice of await this.normalizeAll(present)) found.set(invoice.id, invoice);
+    }
+    return found;
   }
 
   async findByExternalReference(externalReference: string): Promise<Invoice | null> {
