@@ -33,6 +33,8 @@ export function reportLines(report: SyncReport): string[] {
   }
   return [
     `Synced portal ${report.tenantId} from ${report.provider} in ${(report.durationMs / 1000).toFixed(1)} s${report.backfilled ? " (full backfill)" : ""}.`,
+    `  customers listed               ${report.customersListed}`,
+    `  companies linked (of scanned)  ${report.companiesLinked} (of ${report.companiesScanned})`,
     `  invoices read by the backfill  ${report.backfillInvoices}`,
     `  changes applied                ${report.changesApplied}`,
     `  invoices fetched / deleted     ${report.invoicesFetched} / ${report.invoicesDeleted}`,

@@ -24,12 +24,17 @@ describe("encaisse sync output", () => {
       backfilled: true,
       durationMs: 12_300,
       backfillInvoices: 300,
+      customersListed: 20,
+      companiesScanned: 25,
+      companiesLinked: 18,
       companiesWritten: 20,
       hubspotWriteCalls: 1,
     };
     const lines = reportLines(report);
     expect(lines[0]).toBe("Synced portal 62515 from pennylane in 12.3 s (full backfill).");
     expect(lines).toContain("  invoices read by the backfill  300");
+    expect(lines).toContain("  customers listed               20");
+    expect(lines).toContain("  companies linked (of scanned)  18 (of 25)");
     expect(lines).toContain("  companies / deals written      20 / 0");
     expect(reportLines({ ...report, provider: null })).toEqual([
       "Portal 62515 has no accounting connection: nothing to sync.",
