@@ -62,6 +62,9 @@ describe("npx encaisse against the sandbox's services", () => {
       dataDir: join(folder, "sandbox"),
       logger: silentLogger,
       warm: false,
+      // The CLI connects its own tenant on the sandbox's Pennylane token: the sandbox's own
+      // backfill would spend that token's budget (25 requests / 5 s) under the CLI's calls.
+      jobs: false,
     });
     portalId = sandbox.portalId;
     // The CLI's own store: a migrated copy, in which the demo portal installed the app.

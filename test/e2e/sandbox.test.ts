@@ -8,7 +8,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cardInvoicesResponseSchema, errorBodySchema } from "@encaisse/shared/contracts";
+import {
+  cardInvoicesResponseSchema,
+  errorBodySchema,
+  syncStatusResponseSchema,
+} from "@encaisse/shared/contracts";
 import { silentLogger } from "../../functions/src/backend";
 import { signHubSpotCall } from "../../functions/src/cli/signed-call";
 import { formatBanner } from "../sandbox/banner";
@@ -74,6 +78,29 @@ describe("the sandbox behind npm start", () => {
     );
     expect(card.state).toBe("not_matched");
   });
+
+  it("the demo tenant's first sync runs in the background: the sync status shows the backfill moving", async () => {
+    const status = async () => {
+      const call = signHubSpotCall({
+        method: "GET",
+        url: `${sandbox.url}/v1/sync/status`,
+        portalId: sandbox.portalId,
+        userId: "1",
+        clientSecret: sandbox.environment.HUBSPOT_CLIENT_SECRET ?? "",
+      });
+      const response = await fetch(call.url, { headers: call.headers });
+      expect(response.status).toBe(200);
+      return syncStatusResponseSchema.parse(await response.json());
+    };
+    const deadline = Date.now() + 90_000;
+    let latest = await status();
+    while ((latest.backfill?.done ?? 0) === 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      latest = await status();
+    }
+    expect(latest.state).not.toBe("failed");
+    expect(latest.backfill?.done).toBeGreaterThan(0);
+  }, 120_000);
 
   it("a request signed with another secret is refused with 401 and no data", async () => {
     const forged = signHubSpotCall({

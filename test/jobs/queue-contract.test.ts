@@ -203,6 +203,32 @@ describe.each(fixtures)("the $name", (fixture) => {
     await queue.stop();
   }, 60_000);
 
+  it("stopping asks a running job to stop: it ends at once, is not retried and leaves no dead letter", async () => {
+    const queue = await freshQueue();
+    let started = false;
+    let sawAbort = false;
+    const longSync = async (_job: Job, signal: AbortSignal) => {
+      started = true;
+      // A backfill that would take a minute, checking its signal between pages.
+      for (let page = 0; page < 600; page += 1) {
+        if (signal.aborted) {
+          sawAbort = true;
+          signal.throwIfAborted();
+        }
+        await sleep(100);
+      }
+    };
+    const quick = () => Promise.resolve();
+    await queue.start({ sync: longSync, dunning: quick, "deal-won": quick });
+    await queue.enqueue({ kind: "sync", tenantId: "451", reason: "connect" });
+    await waitFor(() => started);
+    const stopping = performance.now();
+    await queue.stop();
+    expect(performance.now() - stopping).toBeLessThan(10_000);
+    expect(sawAbort).toBe(true);
+    expect(await queue.deadLetters()).toEqual([]);
+  }, 60_000);
+
   it("retries a failing job with backoff, then keeps it as a dead letter with its error code", async () => {
     const queue = await freshQueue();
     const runs: Run[] = [];

@@ -38,9 +38,9 @@ async function main(): Promise<void> {
   const backend = await openBackend(loadConfig(process.env), { logger: silentLogger });
   const real = jobHandlers(backend);
   const handlers: JobHandlers = {
-    sync: (job) => record(backend, job, () => real.sync(job)),
-    dunning: (job) => record(backend, job, () => real.dunning(job)),
-    "deal-won": (job) => record(backend, job, () => real["deal-won"](job)),
+    sync: (job, signal) => record(backend, job, () => real.sync(job, signal)),
+    dunning: (job, signal) => record(backend, job, () => real.dunning(job, signal)),
+    "deal-won": (job, signal) => record(backend, job, () => real["deal-won"](job, signal)),
   };
   if (!backend.workers) throw new Error("The backend has no worker queue.");
   await backend.workers.start(handlers);

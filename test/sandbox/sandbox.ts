@@ -16,6 +16,7 @@ import type { CliIo } from "../../functions/src/cli/io";
 import { type SignedCall, curlCommand, signHubSpotCall } from "../../functions/src/cli/signed-call";
 import { loadConfig } from "../../functions/src/config";
 import { listen } from "../../functions/src/http/node-server";
+import { startJobs } from "../../functions/src/jobs/workers";
 import type { Book } from "../fixtures/book";
 import { generateBook } from "../fixtures/generate";
 import { type InstalledApp, SANDBOX_HUBSPOT_APP } from "../emulators/hubspot";
@@ -40,6 +41,12 @@ export interface SandboxOptions {
   readonly dataDir?: string;
   /** Ask for the demo company's card once before answering ready, so the first view is fast. */
   readonly warm?: boolean;
+  /**
+   * Run the background jobs as the server does (default true): the demo tenant's first sync
+   * (its backfill into the read model and the HubSpot emulator's properties), the schedule,
+   * deals won. Tests that count calls turn them off.
+   */
+  readonly jobs?: boolean;
   readonly logger?: Logger;
   /** The book's "today" (default: today in Paris, so the sandbox never ages). */
   readonly today?: CalendarDate;
@@ -158,6 +165,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       const warmed = await warmCard(app, signedCardRequest());
       if (!warmed.ok) logger.warn("the demo card could not be prepared", warmed.problem);
       step("warm demo card");
+    }
+
+    if (options.jobs ?? true) {
+      // Started after the demo card is warm, so the first view does not queue behind the
+      // backfill; stopped (at the sync's next page) before the backend closes.
+      const jobs = await startJobs(backend);
+      cleanups.push(() => jobs.stop());
+      step("jobs");
     }
 
     const envFile = join(dataDir, "sandbox.env");

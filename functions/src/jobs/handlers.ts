@@ -10,8 +10,8 @@ import type { JobHandlers } from "./types";
 
 export function jobHandlers(backend: Backend): JobHandlers {
   return {
-    async sync(job) {
-      const report = await syncTenant(backend, job.tenantId);
+    async sync(job, signal) {
+      const report = await syncTenant(backend, job.tenantId, { signal });
       backend.logger.info("sync done", {
         tenantId: job.tenantId,
         reason: job.reason,

@@ -25,6 +25,8 @@ export interface InProcessQueueOptions {
 export class InProcessJobQueue implements WorkingJobQueue {
   private handlers: JobHandlers | null = null;
   private stopped = false;
+  /** Aborted by `stop`: running handlers end at their next safe point. */
+  private stopping = new AbortController();
   private readonly waiting: Job[] = [];
   private readonly tails = new Map<string, Promise<void>>();
   /** Duplicate keys of jobs queued and not started yet. */
@@ -44,13 +46,19 @@ export class InProcessJobQueue implements WorkingJobQueue {
   start(handlers: JobHandlers): Promise<void> {
     this.handlers = handlers;
     this.stopped = false;
+    if (this.stopping.signal.aborted) this.stopping = new AbortController();
     for (const job of this.waiting.splice(0)) this.schedule(job);
     return Promise.resolve();
   }
 
-  /** Takes no new job; resolves once the running and queued ones are done. */
+  /**
+   * Takes no new job, asks the running ones to stop at their next safe point, and resolves
+   * once they have. Jobs still queued are dropped: the next schedule queues them again, and
+   * a sync resumes from its saved cursor.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.stopping.abort();
     await this.idle();
   }
 
@@ -88,9 +96,12 @@ export class InProcessJobQueue implements WorkingJobQueue {
     if (!handlers) return;
     for (let attempt = 1; attempt <= this.attempts; attempt += 1) {
       try {
-        await runHandler(handlers, job);
+        if (this.stopped) return;
+        await runHandler(handlers, job, this.stopping.signal);
         return;
       } catch (error) {
+        // Stopped on purpose: neither a failure to retry nor a dead letter.
+        if (this.stopping.signal.aborted) return;
         this.options.onError?.(job, error, attempt);
         if (attempt === this.attempts) {
           await this.dead

@@ -108,6 +108,8 @@ export class PgBossJobQueue implements WorkingJobQueue {
   private handlers: JobHandlers | null = null;
   private readonly running = new Set<Promise<void>>();
   private stopped = false;
+  /** Aborted by `stop`: running handlers end at their next safe point; pg-boss retries them. */
+  private readonly stopping = new AbortController();
 
   constructor(private readonly options: PgBossQueueOptions) {
     const workers = options.workers ?? true;
@@ -219,6 +221,7 @@ export class PgBossJobQueue implements WorkingJobQueue {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    this.stopping.abort();
     if (this.starting) {
       await this.starting.catch(() => undefined);
       await this.boss.stop({ graceful: true, timeout: 30_000, wait: true });
@@ -282,9 +285,11 @@ export class PgBossJobQueue implements WorkingJobQueue {
     }
     const attempt = queued.retryCount + 1;
     try {
-      await runHandler(handlers, job);
+      await runHandler(handlers, job, this.stopping.signal);
     } catch (error) {
       const code = errorCodeOf(error);
+      // Stopped on purpose: the attempt goes back to pg-boss, never to the dead letters.
+      if (this.stopping.signal.aborted) throw new JobAttemptFailed(code, attempt);
       this.options.onError?.(error, { kind, tenantId: job.tenantId });
       if (queued.retryCount >= queued.retryLimit) {
         await this.options.deadLetters.record(job, {

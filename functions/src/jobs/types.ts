@@ -35,10 +35,15 @@ export type Job = SyncJob | DunningJob | DealWonJob;
 export type JobKind = Job["kind"];
 export const JOB_KINDS = ["sync", "dunning", "deal-won"] as const satisfies readonly JobKind[];
 
+/**
+ * What each kind of job does. `signal` aborts when the queue stops: a long job (a backfill)
+ * ends at its next safe point and is picked up again where it stopped, rather than holding
+ * the shutdown.
+ */
 export interface JobHandlers {
-  readonly sync: (job: SyncJob) => Promise<void>;
-  readonly dunning: (job: DunningJob) => Promise<void>;
-  readonly "deal-won": (job: DealWonJob) => Promise<void>;
+  readonly sync: (job: SyncJob, signal: AbortSignal) => Promise<void>;
+  readonly dunning: (job: DunningJob, signal: AbortSignal) => Promise<void>;
+  readonly "deal-won": (job: DealWonJob, signal: AbortSignal) => Promise<void>;
 }
 
 export interface DeadLetter {

@@ -36,6 +36,11 @@ export interface ApplyContext {
   readonly db: StoreDb;
   readonly tenantId: string;
   readonly provider: AccountingProvider;
+  /**
+   * Stops a page's payment look-ups (a page can need a hundred: 20 s at Pennylane's limit)
+   * when the run is asked to stop; nothing of the page is written yet, so it is read again.
+   */
+  readonly signal?: AbortSignal | undefined;
 }
 
 /** Invoices ready to store (payments complete), and what storing them touches. */
@@ -79,6 +84,7 @@ export async function prepareInvoices(
   const moved = new Set(paidMoved.map((invoice) => invoice.id));
   const withPayments: Invoice[] = [];
   for (let start = 0; start < paidMoved.length; start += PAYMENT_LOOKUPS_AT_ONCE) {
+    context.signal?.throwIfAborted();
     const batch = paidMoved.slice(start, start + PAYMENT_LOOKUPS_AT_ONCE);
     const payments = await Promise.all(
       batch.map((invoice) => context.provider.listInvoicePayments(invoice.id)),

@@ -47,6 +47,7 @@ export async function backfill(run: SyncRun): Promise<void> {
     db: run.db,
     tenantId,
     provider: run.provider,
+    signal: run.signal,
   };
   const runStartedMs = backend.clock.now();
   let cursor = saved?.cursor ?? null;

@@ -59,6 +59,7 @@ export async function applyChanges(run: SyncRun, cursor: string): Promise<string
     db: run.db,
     tenantId,
     provider: run.provider,
+    signal: run.signal,
   };
   let position = cursor;
   for (;;) {
