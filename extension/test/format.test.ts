@@ -1,13 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { exactDecimal, formatsFor } from "../src/panel/format";
+import { formatsFor } from "../src/panel/format";
 import { languageOf } from "../src/panel/i18n";
 
 describe("amounts in the panel", () => {
   it("go from cents to an exact decimal, never through a float", () => {
-    expect(exactDecimal(123456, 2)).toBe("1234.56");
-    expect(exactDecimal(-5, 2)).toBe("-0.05");
-    expect(exactDecimal(700, 0)).toBe("700");
-    expect(exactDecimal(9_007_199_254_740_991, 2)).toBe("90071992547409.91");
+    const en = formatsFor("en-US");
+    expect(en.money(-5, "EUR")).toBe("-€0.05");
+    expect(en.money(700, "JPY")).toBe("¥700");
+    // The largest safe integer of cents keeps its last cent (a float division would not).
+    expect(en.money(9_007_199_254_740_991, "EUR")).toBe("€90,071,992,547,409.91");
   });
 
   it("read the French and English ways, with the currency's own decimals", () => {

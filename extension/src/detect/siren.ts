@@ -3,18 +3,7 @@
  * The checksum is the Luhn key INSEE uses; the backend validates again, this only keeps page
  * noise (a phone number, an IBAN fragment) from becoming a search.
  */
-function luhnValid(digits: string): boolean {
-  let sum = 0;
-  for (let index = 0; index < digits.length; index += 1) {
-    let digit = Number(digits[digits.length - 1 - index]);
-    if (index % 2 === 1) {
-      digit *= 2;
-      if (digit > 9) digit -= 9;
-    }
-    sum += digit;
-  }
-  return sum % 10 === 0;
-}
+import { luhnValid } from "@encaisse/shared/identifiers";
 
 const LABELLED_NUMBER = /\bSIRE([NT])\b\s*(?:n[°º]\s*)?:?\s*(\d(?:[\s\u00a0\u202f.]?\d){8,13})/i;
 
