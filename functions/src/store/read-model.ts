@@ -449,18 +449,10 @@ export class ReadModelRepository {
     customerId: string,
     today: CalendarDate = this.today(),
   ): Promise<Invoice[]> {
-    const rows = await this.db
-      .select()
-      .from(invoices)
-      .where(
-        and(
-          eq(invoices.tenantId, tenantId),
-          eq(invoices.provider, provider),
-          eq(invoices.customerId, customerId),
-        ),
-      )
-      .orderBy(desc(invoices.issueDate), asc(invoices.id));
-    return this.withPayments(tenantId, provider, rows, today);
+    return this.invoicesWhere(tenantId, provider, eq(invoices.customerId, customerId), today, [
+      desc(invoices.issueDate),
+      asc(invoices.id),
+    ]);
   }
 
   /** Every invoice of the tenant still owed after its due date (the dunning plan's work), oldest due first. */
@@ -469,18 +461,11 @@ export class ReadModelRepository {
     provider: Provider,
     today: CalendarDate = this.today(),
   ): Promise<Invoice[]> {
-    const rows = await this.db
-      .select()
-      .from(invoices)
-      .where(
-        and(
-          eq(invoices.tenantId, tenantId),
-          eq(invoices.provider, provider),
-          filterOf("overdue", today),
-        ),
-      )
-      .orderBy(asc(invoices.dueDate), asc(invoices.id));
-    return this.withPayments(tenantId, provider, rows, today);
+    const overdue = filterOf("overdue", today) ?? sql`false`;
+    return this.invoicesWhere(tenantId, provider, overdue, today, [
+      asc(invoices.dueDate),
+      asc(invoices.id),
+    ]);
   }
 
   async getInvoice(
@@ -553,6 +538,22 @@ export class ReadModelRepository {
   }
 
   // ---------------------------------------------------------------- internals
+
+  /** The tenant's invoices from one provider that match `condition`, with their payments. */
+  private async invoicesWhere(
+    tenantId: string,
+    provider: Provider,
+    condition: SQL,
+    today: CalendarDate,
+    order: readonly SQL[],
+  ): Promise<Invoice[]> {
+    const rows = await this.db
+      .select()
+      .from(invoices)
+      .where(and(eq(invoices.tenantId, tenantId), eq(invoices.provider, provider), condition))
+      .orderBy(...order);
+    return this.withPayments(tenantId, provider, rows, today);
+  }
 
   private async oneInvoice(
     tenantId: string,
