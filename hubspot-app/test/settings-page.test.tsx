@@ -12,6 +12,7 @@ import {
   Link,
   LoadingButton,
   NumberInput,
+  ProgressBar,
   Select,
   StatusTag,
   Text,
@@ -27,7 +28,10 @@ import {
   startBackendHarness,
 } from "../../test/backend/harness";
 import { SANDBOX_CREDENTIALS } from "../../test/emulators/sage-active";
+import { eq } from "drizzle-orm";
+import { syncCursors } from "../../functions/src/store/schema";
 import { SettingsPage } from "../app/settings/SettingsPage.tsx";
+import { SYNC_POLL_MS } from "../app/settings/hooks/useSettingsPage.ts";
 import { type BackendCall, callsTo, routeHubSpotFetchToBackend } from "./support/hubspot-fetch.ts";
 import { FIRST_VIEW, fire } from "./support/rendered.ts";
 
@@ -260,4 +264,45 @@ describe("the settings page over the backend", () => {
       callsTo(calls, "POST", "/v1/connections/pennylane/token").map((call) => call.body),
     ).toEqual([{ token: PENNYLANE_TOKEN }]);
   });
+
+  it("while the first import runs, its progress is read again every few seconds, and no longer once done", async () => {
+    const db = harness.backend.store.db;
+    const progress = (done: number) =>
+      db
+        .insert(syncCursors)
+        .values({
+          tenantId: PORTAL_ID,
+          provider: "pennylane",
+          stream: "invoices",
+          cursor: String(done),
+          backfillDone: done,
+          backfillTotal: 200,
+          startedAt: new Date(Date.now() - 60_000),
+          updatedAt: new Date(),
+        })
+        .onConflictDoUpdate({
+          target: [syncCursors.tenantId, syncCursors.provider, syncCursors.stream],
+          set: { backfillDone: done, cursor: String(done), updatedAt: new Date() },
+        });
+    const statusReads = () => callsTo(calls, "GET", "/v1/sync/status").length;
+    try {
+      await progress(50);
+      const { maybeFind, waitFor } = await renderSettings();
+      const bar = () => maybeFind(ProgressBar, { testId: "backfill-progress" });
+      await waitFor(() => expect(bar()?.props.title).toBe("50 factures importées sur 200"));
+
+      await progress(150);
+      await waitFor(() => expect(bar()?.props.title).toBe("150 factures importées sur 200"), {
+        timeoutInMs: SYNC_POLL_MS * 3,
+      });
+
+      await progress(200);
+      await waitFor(() => expect(bar()).toBeNull(), { timeoutInMs: SYNC_POLL_MS * 3 });
+      const readsWhenDone = statusReads();
+      await new Promise((resolve) => setTimeout(resolve, SYNC_POLL_MS + 1_000));
+      expect(statusReads()).toBe(readsWhenDone);
+    } finally {
+      await db.delete(syncCursors).where(eq(syncCursors.tenantId, PORTAL_ID));
+    }
+  }, 60_000);
 });

@@ -57,6 +57,9 @@ export interface SettingsPageState {
   replaceConnection(connection: Connections[number]): void;
 }
 
+/** How often a moving sync's progress is read again. */
+export const SYNC_POLL_MS = 5_000;
+
 export function useSettingsPage(): SettingsPageState {
   const [load, setLoad] = useState<PageLoad>({ kind: "loading" });
   const [sync, setSync] = useState<SyncLoad>({ kind: "loading" });
@@ -85,6 +88,16 @@ export function useSettingsPage(): SettingsPageState {
   }, [reloadSync]);
 
   useEffect(reload, [reload]);
+
+  // A backfill takes minutes: while the sync is queued or running, its progress is read
+  // again every few seconds so the bar moves without a reload.
+  const syncMoving =
+    sync.kind === "loaded" && (sync.status.state === "queued" || sync.status.state === "running");
+  useEffect(() => {
+    if (!syncMoving) return undefined;
+    const timer = setTimeout(reloadSync, SYNC_POLL_MS);
+    return () => clearTimeout(timer);
+  }, [syncMoving, sync, reloadSync]);
 
   const saved = load.kind === "loaded" ? load.saved : null;
   const changes = saved && form ? changesOf(saved, form) : {};
