@@ -1,7 +1,7 @@
 /**
  * One invoice opened from the table: its payments, where the dunning plan stands, the
  * penalties accrued so far, its page in the accounting software and a PDF link fetched on
- * demand (those links expire).
+ * demand (those links expire). A rep may hold its dunning plan here, or let it resume.
  */
 import {
   Alert,
@@ -19,21 +19,28 @@ import {
   Tile,
 } from "@hubspot/ui-extensions";
 import type { CardInvoice } from "@encaisse/shared/contracts";
+import { useDunningPause } from "../hooks/useDunningPause.ts";
 import { usePdfLink } from "../hooks/usePdfLink.ts";
+import { offersDunningPause } from "../utils/dunning-pause.ts";
 import { dunningLines } from "../utils/dunning-text.ts";
 import { PROVIDER_NAMES, type Translator, amountText } from "../utils/i18n.ts";
+import { DunningPauseSection } from "./DunningPauseSection.tsx";
 
 export function InvoiceDetails({
   t,
   invoice,
   amountsVisible,
+  onDunningChanged,
 }: {
   t: Translator;
   invoice: CardInvoice;
   amountsVisible: boolean;
+  /** The dunning plan was paused or resumed: the card reloads its view. */
+  onDunningChanged: () => void;
 }) {
   const amount = (cents: number) => amountText(t, amountsVisible, cents, invoice.currency);
-  const dunning = dunningLines(t, invoice.dunning);
+  const pause = useDunningPause(invoice.id, invoice.dunning, onDunningChanged);
+  const dunning = dunningLines(t, pause.dunning);
   return (
     <Tile testId="invoice-details">
       <Flex direction="column" gap="sm">
@@ -63,6 +70,7 @@ export function InvoiceDetails({
             ))}
           </Flex>
         ) : null}
+        <DunningPauseSection t={t} pause={pause} canPause={offersDunningPause(invoice)} />
         {invoice.penalties ? (
           <Flex direction="column" gap="xs" testId="penalties">
             <Text format={{ fontWeight: "demibold" }}>{t.m.penalties}</Text>

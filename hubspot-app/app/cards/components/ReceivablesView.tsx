@@ -109,6 +109,7 @@ function InvoicesOverview({
           t={t}
           invoice={selected}
           amountsVisible={view.amountsVisible}
+          onDunningChanged={cards.reload}
         />
       ) : null}
     </Flex>

@@ -15,6 +15,7 @@ import {
   type InvoicePreviewResponse,
   type Settings,
   cardInvoicesQuerySchema,
+  dunningPauseRequestSchema,
   endpoints,
   errorBodySchema,
   fieldErrorSchema,
@@ -162,6 +163,32 @@ export function confirmCustomerLink(body: BodyOf<"confirmLink">) {
 
 export function fetchInvoicePdfLink(invoiceId: string) {
   return call("invoicePdfLink", { params: { invoiceId } });
+}
+
+export type DunningPauseRequest = BodyOf<"pauseDunning">;
+
+/**
+ * Holds the invoice's dunning plan (a dispute, or a promise to pay by a date). A request the
+ * contract refuses never leaves the card; whether the date is acceptable is the backend's call.
+ */
+export function pauseInvoiceDunning(invoiceId: string, request: DunningPauseRequest) {
+  const checked = dunningPauseRequestSchema.safeParse(request);
+  if (!checked.success) {
+    return Promise.reject(
+      new BackendError("VALIDATION_FAILED", "This pause is incomplete.", null, {
+        fields: checked.error.issues.map((issue) => ({
+          field: issue.path.join("."),
+          message: issue.message,
+        })),
+      }),
+    );
+  }
+  return call("pauseDunning", { params: { invoiceId }, body: checked.data });
+}
+
+/** Lets the invoice's dunning plan run again; the answer is its dunning state now. */
+export function resumeInvoiceDunning(invoiceId: string) {
+  return call("resumeDunning", { params: { invoiceId } });
 }
 
 // ---------------------------------------------------------------- deal -> invoice

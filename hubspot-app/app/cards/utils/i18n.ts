@@ -96,6 +96,17 @@ export interface CardMessages {
   dunningNext: (action: string, date: string) => string;
   dunningDisputed: string;
   dunningPromised: (until: string) => string;
+  pauseReasons: Record<"dispute" | "promise_to_pay", string>;
+  pauseReason: string;
+  promisedBy: string;
+  pauseNote: string;
+  pauseDunning: string;
+  resumeDunning: string;
+  dunningPausedSince: (reason: string, since: string) => string;
+  dunningPausedUntil: (until: string) => string;
+  pauseFailedTitle: string;
+  resumeFailedTitle: string;
+  promiseDateInvalid: string;
   showDetails: string;
   hideDetails: string;
   invoiceTitle: (number: string) => string;
@@ -186,6 +197,7 @@ const en: CardMessages = {
     CUSTOMER_ALREADY_LINKED: "This company is already linked to a customer.",
     INVOICE_NOT_FOUND: "This invoice no longer exists in your accounting software.",
     RECORD_UNSUPPORTED: "This kind of record cannot show invoices.",
+    INVOICE_NOT_RECEIVABLE: "This invoice is no longer owed: its dunning cannot be paused.",
   },
   recordUnsupported: "Encaisse shows invoices on companies, contacts and deals.",
 
@@ -269,6 +281,17 @@ const en: CardMessages = {
   dunningNext: (action, date) => `Next: ${action} on ${date}`,
   dunningDisputed: "On hold: disputed",
   dunningPromised: (until) => `On hold: payment promised by ${until}`,
+  pauseReasons: { dispute: "Dispute", promise_to_pay: "Promise to pay" },
+  pauseReason: "Pause dunning because of",
+  promisedBy: "Payment promised by",
+  pauseNote: "Note (optional)",
+  pauseDunning: "Pause dunning",
+  resumeDunning: "Resume dunning",
+  dunningPausedSince: (reason, since) => `Dunning paused since ${since}: ${reason}`,
+  dunningPausedUntil: (until) => `Until ${until}`,
+  pauseFailedTitle: "Dunning was not paused",
+  resumeFailedTitle: "Dunning was not resumed",
+  promiseDateInvalid: "The promised date must be today or later.",
   showDetails: "Details",
   hideDetails: "Close",
   invoiceTitle: (number) => `Invoice ${number}`,
@@ -395,6 +418,8 @@ const fr: CardMessages = {
     CUSTOMER_ALREADY_LINKED: "Cette entreprise est déjà liée à un client.",
     INVOICE_NOT_FOUND: "Cette facture n'existe plus dans votre logiciel comptable.",
     RECORD_UNSUPPORTED: "Ce type de fiche ne peut pas afficher de factures.",
+    INVOICE_NOT_RECEIVABLE:
+      "Cette facture n'est plus due\u00a0: ses relances ne peuvent pas être suspendues.",
   },
   recordUnsupported: "Encaisse affiche les factures sur les entreprises, contacts et affaires.",
 
@@ -481,6 +506,17 @@ const fr: CardMessages = {
   dunningNext: (action, date) => `Prochaine\u00a0: ${action} le ${date}`,
   dunningDisputed: "Suspendue\u00a0: litige",
   dunningPromised: (until) => `Suspendue\u00a0: paiement promis d'ici le ${until}`,
+  pauseReasons: { dispute: "Litige", promise_to_pay: "Promesse de paiement" },
+  pauseReason: "Suspendre les relances pour",
+  promisedBy: "Paiement promis pour le",
+  pauseNote: "Note (facultative)",
+  pauseDunning: "Suspendre les relances",
+  resumeDunning: "Reprendre les relances",
+  dunningPausedSince: (reason, since) => `Relances suspendues depuis le ${since}\u00a0: ${reason}`,
+  dunningPausedUntil: (until) => `Jusqu'au ${until}`,
+  pauseFailedTitle: "Les relances n'ont pas été suspendues",
+  resumeFailedTitle: "Les relances n'ont pas repris",
+  promiseDateInvalid: "La date promise doit être aujourd'hui ou plus tard.",
   showDetails: "Détail",
   hideDetails: "Fermer",
   invoiceTitle: (number) => `Facture ${number}`,
