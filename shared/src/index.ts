@@ -11,3 +11,4 @@ export * from "./matching";
 export * from "./penalties";
 export * from "./dunning";
 export * from "./invoice-draft";
+export * from "./labels";

@@ -42,6 +42,19 @@ const OTHER_PORTAL = "88001";
 const NEVER_INSTALLED_PORTAL = "99999";
 const GOOD_TOKEN = "pennylane-second-company-token-abcdef";
 
+/** A job queue that only records what it is given. */
+function recordingQueue(): { queued: Job[]; jobs: JobQueue } {
+  const queued: Job[] = [];
+  const jobs: JobQueue = {
+    enqueue: (job) => {
+      queued.push(job);
+      return Promise.resolve();
+    },
+    deadLetters: () => Promise.resolve([]),
+  };
+  return { queued, jobs };
+}
+
 describe.each(TEST_DRIVERS)("settings and connections (%s store)", (driver) => {
   let harness: BackendHarness | undefined;
 
@@ -220,14 +233,7 @@ describe.each(TEST_DRIVERS)("settings and connections (%s store)", (driver) => {
     });
 
     it("a new connection queues its first sync, and that sync backfills the book into the read model", async () => {
-      const queued: Job[] = [];
-      const jobs: JobQueue = {
-        enqueue: (job) => {
-          queued.push(job);
-          return Promise.resolve();
-        },
-        deadLetters: () => Promise.resolve([]),
-      };
+      const { queued, jobs } = recordingQueue();
       const h = await start({ provider: null, jobs });
       h.pennylane.addApiToken(GOOD_TOKEN);
       const response = await h.signedFetch("POST", "/v1/connections/pennylane/token", {
@@ -246,14 +252,7 @@ describe.each(TEST_DRIVERS)("settings and connections (%s store)", (driver) => {
     });
 
     it("a refused token queues nothing", async () => {
-      const queued: Job[] = [];
-      const jobs: JobQueue = {
-        enqueue: (job) => {
-          queued.push(job);
-          return Promise.resolve();
-        },
-        deadLetters: () => Promise.resolve([]),
-      };
+      const { queued, jobs } = recordingQueue();
       const h = await start({ provider: null, jobs });
       const response = await h.signedFetch("POST", "/v1/connections/pennylane/token", {
         token: "pennylane-token-nobody-issued-000000",

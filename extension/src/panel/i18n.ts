@@ -4,6 +4,7 @@
  * Values arrive formatted (format.ts); messages only place them.
  */
 import type { Provider } from "@encaisse/shared";
+import { INVOICE_STATUS_LABELS } from "@encaisse/shared/labels";
 import type { ContextResponse } from "../api/client";
 
 export type Language = "fr" | "en";
@@ -18,7 +19,6 @@ export function intlLocaleOf(language: Language): string {
 
 type OkContext = Extract<ContextResponse, { state: "ok" }>;
 type DunningStep = NonNullable<NonNullable<OkContext["receivables"]>["dunningStep"]>;
-type InvoiceStatus = NonNullable<OkContext["invoice"]>["status"];
 
 export const PROVIDER_NAMES: Record<Provider, string> = {
   pennylane: "Pennylane",
@@ -109,15 +109,7 @@ const fr = {
     firm_notice: "Relance ferme",
     formal_notice: "Mise en demeure",
   } satisfies Record<DunningStep, string>,
-  status: {
-    draft: "Brouillon",
-    open: "À payer",
-    partially_paid: "Partiellement payée",
-    paid: "Payée",
-    overdue: "En retard",
-    cancelled: "Annulée",
-    credit_note: "Avoir",
-  } satisfies Record<InvoiceStatus, string>,
+  status: INVOICE_STATUS_LABELS.fr,
 };
 
 export type PanelMessages = typeof fr;
@@ -206,15 +198,7 @@ const en: PanelMessages = {
     firm_notice: "Firm reminder",
     formal_notice: "Formal notice",
   },
-  status: {
-    draft: "Draft",
-    open: "Open",
-    partially_paid: "Partially paid",
-    paid: "Paid",
-    overdue: "Overdue",
-    cancelled: "Cancelled",
-    credit_note: "Credit note",
-  },
+  status: INVOICE_STATUS_LABELS.en,
 };
 
 export function messagesFor(language: Language): PanelMessages {

@@ -5,7 +5,13 @@
  * Values arrive already formatted (format.ts), so a message only places them.
  */
 import type { CrmObjectType, InvoiceSummary } from "@encaisse/shared/contracts";
-import type { DunningAction, InvoiceStatus, PaymentMethod, PaymentRisk } from "@encaisse/shared";
+import {
+  type DunningAction,
+  INVOICE_STATUS_LABELS,
+  type InvoiceStatus,
+  type PaymentMethod,
+  type PaymentRisk,
+} from "@encaisse/shared";
 import { type Formats, formatsFor } from "./format.ts";
 
 export type Language = "fr" | "en";
@@ -262,15 +268,7 @@ const en: CardMessages = {
   },
   invoicesTable: "Invoices",
   draftNumber: "Draft",
-  statuses: {
-    draft: "Draft",
-    open: "Open",
-    partially_paid: "Partially paid",
-    paid: "Paid",
-    overdue: "Overdue",
-    cancelled: "Cancelled",
-    credit_note: "Credit note",
-  },
+  statuses: INVOICE_STATUS_LABELS.en,
   dunningActions: {
     courteous_email: "Courteous reminder",
     call: "Call",
@@ -487,15 +485,7 @@ const fr: CardMessages = {
   },
   invoicesTable: "Factures",
   draftNumber: "Brouillon",
-  statuses: {
-    draft: "Brouillon",
-    open: "À payer",
-    partially_paid: "Partiellement payée",
-    paid: "Payée",
-    overdue: "En retard",
-    cancelled: "Annulée",
-    credit_note: "Avoir",
-  },
+  statuses: INVOICE_STATUS_LABELS.fr,
   dunningActions: {
     courteous_email: "Relance courtoise",
     call: "Appel",
