@@ -241,9 +241,28 @@ export class PgBossJobQueue implements WorkingJobQueue {
   }
 
   private async createQueues(): Promise<void> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await this.createMissingQueues();
+        return;
+      } catch (error) {
+        // Creating a queue adds a partition to pg-boss's job table, which can still deadlock
+        // with the job fetches of workers already running; PostgreSQL then cancels one side.
+        const deadlock = (error as { code?: unknown } | null)?.code === "40P01";
+        if (!deadlock || attempt >= 5) throw error;
+        await this.clock.sleep(200 * attempt);
+      }
+    }
+  }
+
+  private async createMissingQueues(): Promise<void> {
+    const createQueue = async (name: string, options: PgBoss.Queue) => {
+      // Once created (by any instance), a queue is only read: no DDL, nothing to deadlock on.
+      if ((await this.boss.getQueue(name)) === null) await this.boss.createQueue(name, options);
+    };
     for (const kind of JOB_KINDS) {
-      await this.boss.createQueue(deadQueueOf(kind), { name: deadQueueOf(kind) });
-      await this.boss.createQueue(queueNameOf(kind), {
+      await createQueue(deadQueueOf(kind), { name: deadQueueOf(kind) });
+      await createQueue(queueNameOf(kind), {
         name: queueNameOf(kind),
         policy: "short",
         retryLimit: this.attempts - 1,
@@ -253,7 +272,7 @@ export class PgBossJobQueue implements WorkingJobQueue {
         deadLetter: deadQueueOf(kind),
       });
     }
-    await this.boss.createQueue(TICK_QUEUE, { name: TICK_QUEUE, policy: "short", retryLimit: 0 });
+    await createQueue(TICK_QUEUE, { name: TICK_QUEUE, policy: "short", retryLimit: 0 });
   }
 
   private sendOptions(job: Job): PgBoss.SendOptions {
