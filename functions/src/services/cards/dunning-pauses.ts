@@ -25,12 +25,8 @@ import { activeProviderOf, requireTenantInvoice } from "./tenant-invoice";
 export type DunningPauseRequest = z.infer<typeof dunningPauseRequestSchema>;
 export type DunningPauseResponse = z.infer<typeof dunningPauseResponseSchema>;
 
-export async function pauseDunning(
-  backend: Backend,
-  caller: HubSpotCaller,
-  invoiceId: string,
-  request: DunningPauseRequest,
-): Promise<DunningPauseResponse> {
+/** The caller's tenant, its active provider, today in Paris, and the invoice (or a typed 404). */
+async function callersInvoice(backend: Backend, caller: HubSpotCaller, invoiceId: string) {
   const tenant = await backend.tenant(caller.portalId);
   const provider = activeProviderOf(tenant);
   const today = parisDateOf(new Date(backend.clock.now()));
@@ -40,6 +36,16 @@ export async function pauseDunning(
     invoiceId,
     today,
   });
+  return { tenant, provider, today, invoice };
+}
+
+export async function pauseDunning(
+  backend: Backend,
+  caller: HubSpotCaller,
+  invoiceId: string,
+  request: DunningPauseRequest,
+): Promise<DunningPauseResponse> {
+  const { tenant, provider, today, invoice } = await callersInvoice(backend, caller, invoiceId);
   if (!isReceivable(invoice.status)) {
     throw new DomainError(
       "INVOICE_NOT_RECEIVABLE",
@@ -87,15 +93,7 @@ export async function resumeDunning(
   caller: HubSpotCaller,
   invoiceId: string,
 ): Promise<DunningPauseResponse> {
-  const tenant = await backend.tenant(caller.portalId);
-  const provider = activeProviderOf(tenant);
-  const today = parisDateOf(new Date(backend.clock.now()));
-  const invoice = await requireTenantInvoice(backend.repos, {
-    tenantId: tenant.tenantId,
-    provider,
-    invoiceId,
-    today,
-  });
+  const { tenant, provider, today, invoice } = await callersInvoice(backend, caller, invoiceId);
   const ended = await backend.repos.dunning.resolvePauses(
     tenant.tenantId,
     provider,
